@@ -1,0 +1,85 @@
+"""What every event carries, and the two shapes an event takes around the store."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True, kw_only=True)
+class Metadata:
+    """Who and what caused an event: stored beside its payload, never in it."""
+
+    actor: str
+    device: str | None = None
+    request_id: str | None = None
+    correlation_id: str | None = None
+    causation_id: str | None = None
+
+    def to_dict(self) -> dict[str, str | None]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Metadata:
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewEvent:
+    """An event on its way into the store.
+
+    `event_id` is the client's id for this event: appending the same id twice
+    writes it once.
+    """
+
+    type: str
+    data: dict[str, Any]
+    occurred_at: datetime
+    metadata: Metadata
+    version: int = 1
+    event_id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    def __post_init__(self) -> None:
+        if self.occurred_at.tzinfo is None:
+            raise ValueError("occurred_at must be timezone-aware")
+        if self.version < 1:
+            raise ValueError("version must be 1 or more")
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordedEvent:
+    """An event as read from the store, already upcast to its current version."""
+
+    position: int
+    event_id: uuid.UUID
+    stream_id: str
+    stream_version: int
+    type: str
+    version: int
+    data: dict[str, Any]
+    metadata: Metadata
+    occurred_at: datetime
+    recorded_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event:
+    """Base of the domain events: a frozen record with a stable TYPE and VERSION.
+
+    Subclasses declare `TYPE` (never the module path, so classes can move) and
+    `VERSION` (raised with an upcaster whenever the fields change).
+    """
+
+    TYPE: ClassVar[str]
+    VERSION: ClassVar[int] = 1
+
+    def to_data(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Event:
+        return cls(**data)

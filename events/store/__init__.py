@@ -1,0 +1,16 @@
+"""The append-only event log: one implementation, two backends."""
+
+from events.store.engine import create_store_engine, normalise_url
+from events.store.errors import EventIdConflict, StoreError, WrongExpectedVersion
+from events.store.sql import ANY, AppendResult, SqlEventStore
+
+__all__ = [
+    "ANY",
+    "AppendResult",
+    "EventIdConflict",
+    "SqlEventStore",
+    "StoreError",
+    "WrongExpectedVersion",
+    "create_store_engine",
+    "normalise_url",
+]

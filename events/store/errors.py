@@ -1,0 +1,27 @@
+"""What an append can refuse, as exceptions the API turns into 409s."""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """Base of the store's refusals."""
+
+
+class WrongExpectedVersion(StoreError):
+    """The stream is not at the version the writer expected (optimistic concurrency)."""
+
+    def __init__(self, stream_id: str, expected: int, actual: int) -> None:
+        super().__init__(
+            f"stream {stream_id!r} is at version {actual}, expected {expected}"
+        )
+        self.stream_id = stream_id
+        self.expected = expected
+        self.actual = actual
+
+
+class EventIdConflict(StoreError):
+    """A client event id was used before for a different event."""
+
+    def __init__(self, event_ids: list[str], reason: str) -> None:
+        super().__init__(f"event ids reused for different events ({reason}): {event_ids}")
+        self.event_ids = event_ids

@@ -1,0 +1,231 @@
+"""SqlEventStore: the append-only log on SQLAlchemy Core, for PostgreSQL and SQLite."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, func, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from events.base import Metadata, NewEvent, RecordedEvent
+from events.store.engine import writing
+from events.store.errors import EventIdConflict, WrongExpectedVersion
+from events.store.tables import events
+from events.upcasters import UPCASTERS, UpcasterTable, upcast
+
+# expected_version=ANY appends whatever version the stream is at.
+ANY = None
+# Concurrent appends to one stream with ANY race for the next version; the
+# loser retries this often before giving up.
+MAX_VERSION_RACES = 20
+
+
+@dataclass(frozen=True)
+class AppendResult:
+    """Where an append put its events; `replayed` if they were there already."""
+
+    stream_id: str
+    positions: tuple[int, ...]
+    stream_version: int
+    replayed: bool = False
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class SqlEventStore:
+    """Stores and reads events; never updates or deletes one."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        upcasters: UpcasterTable = UPCASTERS,
+    ) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.upcasters = upcasters
+
+    # -- writing ----------------------------------------------------------------
+
+    def append(
+        self,
+        stream_id: str,
+        new_events: Sequence[NewEvent],
+        expected_version: int | None = ANY,
+    ) -> AppendResult:
+        """Append `new_events` to a stream atomically: all of them or none.
+
+        `expected_version` is the stream's version the writer last saw (0: the
+        stream must not exist yet); a mismatch raises WrongExpectedVersion.
+        Events whose ids were appended before are not written again: the
+        original positions come back with `replayed=True`.
+        """
+        if not new_events:
+            raise ValueError("nothing to append")
+        if len({e.event_id for e in new_events}) != len(new_events):
+            raise ValueError("event ids must be unique within one append")
+        for _attempt in range(MAX_VERSION_RACES):
+            try:
+                return self._try_append(stream_id, new_events, expected_version)
+            except IntegrityError:
+                replay = self._replay(stream_id, new_events)
+                if replay is not None:
+                    return replay
+                if expected_version is not ANY:
+                    actual = self.stream_version(stream_id)
+                    raise WrongExpectedVersion(
+                        stream_id, expected_version, actual
+                    ) from None
+        raise WrongExpectedVersion(stream_id, -1, self.stream_version(stream_id))
+
+    def _try_append(
+        self,
+        stream_id: str,
+        new_events: Sequence[NewEvent],
+        expected_version: int | None,
+    ) -> AppendResult:
+        with writing(self.engine) as conn, conn.begin():
+            current = _current_version(conn, stream_id)
+            if expected_version is not ANY and current != expected_version:
+                replay = self._replay(stream_id, new_events, conn)
+                if replay is not None:
+                    return replay
+                raise WrongExpectedVersion(stream_id, expected_version, current)
+            recorded_at = self.clock()
+            rows = [
+                _row(stream_id, current + i, event, recorded_at)
+                for i, event in enumerate(new_events, start=1)
+            ]
+            stmt = insert(events).returning(
+                events.c.position, sort_by_parameter_order=True
+            )
+            positions = tuple(conn.execute(stmt, rows).scalars())
+        return AppendResult(stream_id, positions, current + len(new_events))
+
+    def _replay(
+        self, stream_id: str, new_events: Sequence[NewEvent], conn=None
+    ) -> AppendResult | None:
+        """The earlier append's result if these events are in the log already."""
+        ids = [e.event_id for e in new_events]
+        query = select(
+            events.c.event_id,
+            events.c.position,
+            events.c.stream_id,
+            events.c.stream_version,
+            events.c.event_type,
+            events.c.payload,
+        ).where(events.c.event_id.in_(ids))
+        if conn is None:
+            with self.engine.connect() as own:
+                found = {row.event_id: row for row in own.execute(query)}
+        else:
+            found = {row.event_id: row for row in conn.execute(query)}
+        if not found:
+            return None
+        if len(found) != len(ids):
+            raise EventIdConflict(
+                [str(i) for i in ids if i in found], "part of this batch exists"
+            )
+        for event in new_events:
+            row = found[event.event_id]
+            same = (
+                row.stream_id == stream_id
+                and row.event_type == event.type
+                and row.payload == _json_roundtrip(event.data)
+            )
+            if not same:
+                raise EventIdConflict([str(event.event_id)], "different content")
+        rows = [found[i] for i in ids]
+        return AppendResult(
+            stream_id,
+            tuple(r.position for r in rows),
+            max(r.stream_version for r in rows),
+            replayed=True,
+        )
+
+    # -- reading ----------------------------------------------------------------
+
+    def read_all(self, after: int = 0, limit: int = 1000) -> list[RecordedEvent]:
+        """Up to `limit` events after position `after`, in position order."""
+        query = (
+            select(events)
+            .where(events.c.position > after)
+            .order_by(events.c.position)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [self._decode(row) for row in conn.execute(query)]
+
+    def read_stream(self, stream_id: str, after_version: int = 0) -> list[RecordedEvent]:
+        """A stream's events after `after_version`, in version order."""
+        query = (
+            select(events)
+            .where(
+                events.c.stream_id == stream_id,
+                events.c.stream_version > after_version,
+            )
+            .order_by(events.c.stream_version)
+        )
+        with self.engine.connect() as conn:
+            return [self._decode(row) for row in conn.execute(query)]
+
+    def stream_version(self, stream_id: str) -> int:
+        """The version of a stream's last event; 0 for a stream with none."""
+        with self.engine.connect() as conn:
+            return _current_version(conn, stream_id)
+
+    def head(self) -> int:
+        """The highest position in the log; 0 when it is empty."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.coalesce(func.max(events.c.position), 0))).scalar_one()
+
+    def _decode(self, row: Any) -> RecordedEvent:
+        version, data = upcast(
+            row.event_type, row.schema_version, row.payload, self.upcasters
+        )
+        return RecordedEvent(
+            position=row.position,
+            event_id=row.event_id,
+            stream_id=row.stream_id,
+            stream_version=row.stream_version,
+            type=row.event_type,
+            version=version,
+            data=data,
+            metadata=Metadata.from_dict(row.metadata),
+            occurred_at=row.occurred_at,
+            recorded_at=row.recorded_at,
+        )
+
+
+def _current_version(conn, stream_id: str) -> int:
+    query = select(func.coalesce(func.max(events.c.stream_version), 0)).where(
+        events.c.stream_id == stream_id
+    )
+    return conn.execute(query).scalar_one()
+
+
+def _row(
+    stream_id: str, version: int, event: NewEvent, recorded_at: datetime
+) -> dict[str, Any]:
+    return {
+        "event_id": event.event_id,
+        "stream_id": stream_id,
+        "stream_version": version,
+        "event_type": event.type,
+        "schema_version": event.version,
+        "payload": event.data,
+        "metadata": event.metadata.to_dict(),
+        "occurred_at": event.occurred_at,
+        "recorded_at": recorded_at,
+    }
+
+
+def _json_roundtrip(data: dict[str, Any]) -> Any:
+    return json.loads(json.dumps(data))
