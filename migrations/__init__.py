@@ -1,4 +1,4 @@
-"""Alembic migrations, runnable from code: `upgrade(url)` is what `bieb db upgrade` calls."""
+"""Alembic migrations, runnable from code: `bieb db upgrade` calls `upgrade(url)`."""
 
 from __future__ import annotations
 

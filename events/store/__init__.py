@@ -1,7 +1,12 @@
 """The append-only event log: one implementation, two backends."""
 
 from events.store.engine import create_store_engine, normalise_url
-from events.store.errors import EventIdConflict, StoreError, WrongExpectedVersion
+from events.store.errors import (
+    EventIdConflict,
+    StoreError,
+    StreamContended,
+    WrongExpectedVersion,
+)
 from events.store.sql import ANY, AppendResult, SqlEventStore
 
 __all__ = [
@@ -10,6 +15,7 @@ __all__ = [
     "EventIdConflict",
     "SqlEventStore",
     "StoreError",
+    "StreamContended",
     "WrongExpectedVersion",
     "create_store_engine",
     "normalise_url",

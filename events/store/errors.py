@@ -23,5 +23,17 @@ class EventIdConflict(StoreError):
     """A client event id was used before for a different event."""
 
     def __init__(self, event_ids: list[str], reason: str) -> None:
-        super().__init__(f"event ids reused for different events ({reason}): {event_ids}")
+        super().__init__(
+            f"event ids reused for different events ({reason}): {event_ids}"
+        )
         self.event_ids = event_ids
+
+
+class StreamContended(StoreError):
+    """Appends with ANY kept losing the race for a stream's next version."""
+
+    def __init__(self, stream_id: str, attempts: int) -> None:
+        super().__init__(
+            f"stream {stream_id!r}: no free version after {attempts} tries"
+        )
+        self.stream_id = stream_id

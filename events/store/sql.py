@@ -8,14 +8,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 
 from events.base import Metadata, NewEvent, RecordedEvent
-from events.store.engine import writing
-from events.store.errors import EventIdConflict, WrongExpectedVersion
+from events.store import postgres, sqlite
+from events.store.errors import EventIdConflict, StreamContended, WrongExpectedVersion
 from events.store.tables import events
 from events.upcasters import UPCASTERS, UpcasterTable, upcast
+
+INSERTERS = {"postgresql": postgres.insert_events, "sqlite": sqlite.insert_events}
 
 # expected_version=ANY appends whatever version the stream is at.
 ANY = None
@@ -51,6 +53,7 @@ class SqlEventStore:
         self.engine = engine
         self.clock = clock
         self.upcasters = upcasters
+        self._insert = INSERTERS[engine.dialect.name]
 
     # -- writing ----------------------------------------------------------------
 
@@ -83,7 +86,7 @@ class SqlEventStore:
                     raise WrongExpectedVersion(
                         stream_id, expected_version, actual
                     ) from None
-        raise WrongExpectedVersion(stream_id, -1, self.stream_version(stream_id))
+        raise StreamContended(stream_id, MAX_VERSION_RACES)
 
     def _try_append(
         self,
@@ -91,26 +94,19 @@ class SqlEventStore:
         new_events: Sequence[NewEvent],
         expected_version: int | None,
     ) -> AppendResult:
-        with writing(self.engine) as conn, conn.begin():
-            current = _current_version(conn, stream_id)
-            if expected_version is not ANY and current != expected_version:
-                replay = self._replay(stream_id, new_events, conn)
-                if replay is not None:
-                    return replay
-                raise WrongExpectedVersion(stream_id, expected_version, current)
-            recorded_at = self.clock()
-            rows = [
-                _row(stream_id, current + i, event, recorded_at)
-                for i, event in enumerate(new_events, start=1)
-            ]
-            stmt = insert(events).returning(
-                events.c.position, sort_by_parameter_order=True
-            )
-            positions = tuple(conn.execute(stmt, rows).scalars())
-        return AppendResult(stream_id, positions, current + len(new_events))
+        placed = self._insert(
+            self.engine, stream_id, new_events, expected_version, self.clock()
+        )
+        if not placed:
+            replay = self._replay(stream_id, new_events)
+            if replay is not None:
+                return replay
+            actual = self.stream_version(stream_id)
+            raise WrongExpectedVersion(stream_id, expected_version, actual)
+        return AppendResult(stream_id, tuple(p for p, _ in placed), placed[-1][1])
 
     def _replay(
-        self, stream_id: str, new_events: Sequence[NewEvent], conn=None
+        self, stream_id: str, new_events: Sequence[NewEvent]
     ) -> AppendResult | None:
         """The earlier append's result if these events are in the log already."""
         ids = [e.event_id for e in new_events]
@@ -122,10 +118,7 @@ class SqlEventStore:
             events.c.event_type,
             events.c.payload,
         ).where(events.c.event_id.in_(ids))
-        if conn is None:
-            with self.engine.connect() as own:
-                found = {row.event_id: row for row in own.execute(query)}
-        else:
+        with self.engine.connect() as conn:
             found = {row.event_id: row for row in conn.execute(query)}
         if not found:
             return None
@@ -163,7 +156,9 @@ class SqlEventStore:
         with self.engine.connect() as conn:
             return [self._decode(row) for row in conn.execute(query)]
 
-    def read_stream(self, stream_id: str, after_version: int = 0) -> list[RecordedEvent]:
+    def read_stream(
+        self, stream_id: str, after_version: int = 0
+    ) -> list[RecordedEvent]:
         """A stream's events after `after_version`, in version order."""
         query = (
             select(events)
@@ -184,7 +179,9 @@ class SqlEventStore:
     def head(self) -> int:
         """The highest position in the log; 0 when it is empty."""
         with self.engine.connect() as conn:
-            return conn.execute(select(func.coalesce(func.max(events.c.position), 0))).scalar_one()
+            return conn.execute(
+                select(func.coalesce(func.max(events.c.position), 0))
+            ).scalar_one()
 
     def _decode(self, row: Any) -> RecordedEvent:
         version, data = upcast(
@@ -209,22 +206,6 @@ def _current_version(conn, stream_id: str) -> int:
         events.c.stream_id == stream_id
     )
     return conn.execute(query).scalar_one()
-
-
-def _row(
-    stream_id: str, version: int, event: NewEvent, recorded_at: datetime
-) -> dict[str, Any]:
-    return {
-        "event_id": event.event_id,
-        "stream_id": stream_id,
-        "stream_version": version,
-        "event_type": event.type,
-        "schema_version": event.version,
-        "payload": event.data,
-        "metadata": event.metadata.to_dict(),
-        "occurred_at": event.occurred_at,
-        "recorded_at": recorded_at,
-    }
 
 
 def _json_roundtrip(data: dict[str, Any]) -> Any:
