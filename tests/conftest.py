@@ -31,6 +31,12 @@ def postgres_databases() -> Iterator[databases.PostgresDatabases]:
     pool.drop_all()
 
 
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    require(databases.redis_available())
+    return databases.REDIS_URL
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def backend(request) -> str:
     return request.param

@@ -70,3 +70,14 @@ def sqlite_url(folder: Path, migrated: bool = True) -> str:
     if migrated:
         migrations.upgrade(url)
     return url
+
+
+def redis_available() -> str | None:
+    """None if the Redis server answers, else why not."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
+    except redis.RedisError as error:
+        return f"Redis at {REDIS_URL} is not reachable: {error}"
+    return None

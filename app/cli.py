@@ -1,0 +1,120 @@
+"""The `bieb` command: every operational command, as a Flask CLI group.
+
+Processes of the worker floor (Celery worker, scheduler) are started by module
+name, so the web floor never imports them.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+import migrations
+from app import create_app
+from app.config import Config
+
+WORKER = [sys.executable, "-m", "celery", "-A", "workers.main", "worker"]
+SCHEDULER = [sys.executable, "-m", "workers.scheduler"]
+
+
+def _config() -> Config:
+    return current_app.extensions["bieb_config"]
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False)
+def main() -> None:
+    """Operate the library performance register."""
+
+
+@main.group()
+def db() -> None:
+    """The event store's database."""
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Create or migrate the database schema (BIEB_DATABASE_URL)."""
+    migrations.upgrade(_config().database_url, revision)
+    click.echo(f"database at {revision}")
+
+
+@db.command("downgrade")
+@click.argument("revision")
+@with_appcontext
+def db_downgrade(revision: str) -> None:
+    """Migrate the database schema down to REVISION."""
+    migrations.downgrade(_config().database_url, revision)
+    click.echo(f"database at {revision}")
+
+
+@main.command()
+@click.argument("celery_args", nargs=-1, type=click.UNPROCESSED)
+def worker(celery_args: tuple[str, ...]) -> None:
+    """Run a Celery worker (extra arguments go to `celery worker`)."""
+    os.execv(sys.executable, [*WORKER, *celery_args])
+
+
+@main.command()
+def scheduler() -> None:
+    """Run the scheduler: report runs and the projections' catch-up tick."""
+    os.execv(sys.executable, SCHEDULER)
+
+
+@main.command()
+@with_appcontext
+def up() -> None:
+    """Run everything on one machine: API, worker and scheduler, until Ctrl-C."""
+    config = _config()
+    migrations.upgrade(config.database_url)
+    children = {
+        "api": [
+            sys.executable, "-m", "gunicorn", "--bind", config.bind,
+            "--workers", "2", "app:create_app()",
+        ],
+        "worker": [
+            *WORKER, "--pool", "threads", "--concurrency", "2",
+            "--loglevel", config.log_level,
+        ],
+        "scheduler": SCHEDULER,
+    }  # fmt: skip
+    procs = {name: subprocess.Popen(cmd) for name, cmd in children.items()}
+    click.echo(f"Library register running at http://{config.bind}/ (Ctrl-C stops)")
+    click.echo(f"  database: {config.database_url}\n  broker:   {config.broker_url}")
+    sys.exit(_supervise(procs))
+
+
+def _supervise(procs: dict[str, subprocess.Popen]) -> int:
+    """Wait until a signal or a child's death, then stop every child."""
+    stopping = False
+
+    def stop(_signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    died = None
+    while not stopping and died is None:
+        died = next((n for n, p in procs.items() if p.poll() is not None), None)
+        time.sleep(0.2)
+    for proc in procs.values():
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+    for proc in procs.values():
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    if died is not None:
+        click.echo(f"{died} stopped unexpectedly; everything stopped", err=True)
+        return 1
+    return 0

@@ -1,0 +1,82 @@
+"""Configuration, from environment variables only, with defaults for the embedded run.
+
+Every setting is `BIEB_<NAME>`; README.md lists them. The embedded default needs
+no servers: SQLite for the events and a SQLite-backed Celery broker, both in the
+instance folder.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+
+def _instance_dir(env: Mapping[str, str]) -> Path:
+    return Path(env.get("BIEB_INSTANCE_DIR", "instance")).resolve()
+
+
+def _secret_key(env: Mapping[str, str], instance: Path) -> str:
+    """The configured key, or one made once and kept in the instance folder."""
+    if key := env.get("BIEB_SECRET_KEY"):
+        return key
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings for every process: API, worker and scheduler read the same ones."""
+
+    instance_dir: Path
+    database_url: str
+    broker_url: str
+    secret_key: str = field(repr=False)
+    time_zone: str = "Europe/Amsterdam"
+    log_level: str = "INFO"
+    log_format: str = "json"
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_security: str = "none"  # none | starttls | tls
+    smtp_user: str = ""
+    smtp_password: str = field(default="", repr=False)
+    mail_from: str = "rapportage@bibliotheek.local"
+    bind: str = "127.0.0.1:8000"
+    catch_up_seconds: int = 30
+    testing: bool = False
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
+        """Read every `BIEB_*` variable; unset ones take their defaults."""
+        env = os.environ if env is None else env
+        instance = _instance_dir(env)
+        values: dict[str, object] = {
+            "instance_dir": instance,
+            "database_url": env.get(
+                "BIEB_DATABASE_URL", f"sqlite:///{instance / 'bieb.db'}"
+            ),
+            "broker_url": env.get(
+                "BIEB_BROKER_URL", f"sqla+sqlite:///{instance / 'broker.db'}"
+            ),
+            "secret_key": _secret_key(env, instance),
+        }
+        for f in fields(cls):
+            name = f"BIEB_{f.name.upper()}"
+            if f.name in values or name not in env:
+                continue
+            values[f.name] = _parse(env[name], f.default)
+        return cls(**values)
+
+
+def _parse(raw: str, default: object) -> object:
+    if isinstance(default, bool):
+        return raw.lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(raw)
+    return raw

@@ -1,0 +1,1 @@
+"""Background work: Celery tasks, projections, reports and the scheduler."""
