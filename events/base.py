@@ -6,12 +6,15 @@ import dataclasses
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 
-@dataclass(frozen=True, kw_only=True)
-class Metadata:
-    """Who and what caused an event: stored beside its payload, never in it."""
+class Metadata(NamedTuple):
+    """Who and what caused an event: stored beside its payload, never in it.
+
+    A NamedTuple rather than a dataclass: one is built for every event read, and
+    a tuple is several times cheaper to build than a frozen dataclass.
+    """
 
     actor: str
     device: str | None = None
@@ -20,12 +23,11 @@ class Metadata:
     causation_id: str | None = None
 
     def to_dict(self) -> dict[str, str | None]:
-        return dataclasses.asdict(self)
+        return self._asdict()
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Metadata:
-        known = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        return cls(**data)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,9 +52,11 @@ class NewEvent:
             raise ValueError("version must be 1 or more")
 
 
-@dataclass(frozen=True, kw_only=True)
-class RecordedEvent:
-    """An event as read from the store, already upcast to its current version."""
+class RecordedEvent(NamedTuple):
+    """An event as read from the store, already upcast to its current version.
+
+    Immutable, and a tuple for the same reason as Metadata: reads build many.
+    """
 
     position: int
     event_id: uuid.UUID

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from events.base import Metadata, NewEvent, RecordedEvent
 from events.store import postgres, sqlite
@@ -74,6 +74,7 @@ class SqlEventStore:
             raise ValueError("nothing to append")
         if len({e.event_id for e in new_events}) != len(new_events):
             raise ValueError("event ids must be unique within one append")
+        reconnected = False
         for _attempt in range(MAX_VERSION_RACES):
             try:
                 return self._try_append(stream_id, new_events, expected_version)
@@ -86,6 +87,12 @@ class SqlEventStore:
                     raise WrongExpectedVersion(
                         stream_id, expected_version, actual
                     ) from None
+            except DBAPIError as error:
+                # A restarted server leaves dead connections in the pool; the
+                # append is idempotent, so one retry on a fresh one is safe.
+                if not error.connection_invalidated or reconnected:
+                    raise
+                reconnected = True
         raise StreamContended(stream_id, MAX_VERSION_RACES)
 
     def _try_append(
@@ -154,7 +161,7 @@ class SqlEventStore:
             .limit(limit)
         )
         with self.engine.connect() as conn:
-            return [self._decode(row) for row in conn.execute(query)]
+            return self._decode(conn.execute(query).all())
 
     def read_stream(
         self, stream_id: str, after_version: int = 0
@@ -169,7 +176,7 @@ class SqlEventStore:
             .order_by(events.c.stream_version)
         )
         with self.engine.connect() as conn:
-            return [self._decode(row) for row in conn.execute(query)]
+            return self._decode(conn.execute(query).all())
 
     def stream_version(self, stream_id: str) -> int:
         """The version of a stream's last event; 0 for a stream with none."""
@@ -183,22 +190,39 @@ class SqlEventStore:
                 select(func.coalesce(func.max(events.c.position), 0))
             ).scalar_one()
 
-    def _decode(self, row: Any) -> RecordedEvent:
-        version, data = upcast(
-            row.event_type, row.schema_version, row.payload, self.upcasters
-        )
-        return RecordedEvent(
-            position=row.position,
-            event_id=row.event_id,
-            stream_id=row.stream_id,
-            stream_version=row.stream_version,
-            type=row.event_type,
-            version=version,
-            data=data,
-            metadata=Metadata.from_dict(row.metadata),
-            occurred_at=row.occurred_at,
-            recorded_at=row.recorded_at,
-        )
+    def _decode(self, rows: Sequence[Any]) -> list[RecordedEvent]:
+        """Rows in table order to events, upcast to their current versions."""
+        upcasters = self.upcasters
+        decoded = []
+        for (
+            position,
+            event_id,
+            stream_id,
+            stream_version,
+            type_name,
+            version,
+            data,
+            metadata,
+            occurred_at,
+            recorded_at,
+        ) in rows:
+            if upcasters:
+                version, data = upcast(type_name, version, data, upcasters)
+            decoded.append(
+                RecordedEvent(
+                    position,
+                    event_id,
+                    stream_id,
+                    stream_version,
+                    type_name,
+                    version,
+                    data,
+                    Metadata(**metadata),
+                    occurred_at,
+                    recorded_at,
+                )
+            )
+        return decoded
 
 
 def _current_version(conn, stream_id: str) -> int:

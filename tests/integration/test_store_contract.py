@@ -7,6 +7,7 @@ import uuid
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import text
 
 from events import Metadata, NewEvent
 from events.store import (
@@ -14,8 +15,10 @@ from events.store import (
     EventIdConflict,
     SqlEventStore,
     WrongExpectedVersion,
+    create_store_engine,
 )
 from tests.factories import make_event, unique
+from tests.support import databases
 
 
 class TestAppendAndRead:
@@ -167,3 +170,23 @@ def test_new_events_refuse_naive_times():
 
 def test_event_ids_are_uuids_by_default():
     assert isinstance(make_event().event_id, uuid.UUID)
+
+
+def test_an_append_survives_the_server_dropping_pooled_connections(pg_store):
+    """The pool keeps no pre-ping; a dead connection is retried once, safely."""
+    pg_store.append("s", [make_event()])
+    database = pg_store.engine.url.database
+    admin = create_store_engine(databases.database_url("postgres"))
+    with admin.connect() as conn:
+        killed = conn.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = :db AND pid <> pg_backend_pid()"
+            ),
+            {"db": database},
+        ).scalar_one()
+    admin.dispose()
+    assert killed >= 1
+    result = pg_store.append("s", [make_event()])
+    assert result.stream_version == 2
+    assert [e.stream_version for e in pg_store.read_stream("s")] == [1, 2]
