@@ -194,34 +194,14 @@ class SqlEventStore:
         """Rows in table order to events, upcast to their current versions."""
         upcasters = self.upcasters
         decoded = []
-        for (
-            position,
-            event_id,
-            stream_id,
-            stream_version,
-            type_name,
-            version,
-            data,
-            metadata,
-            occurred_at,
-            recorded_at,
-        ) in rows:
+        # Columns in table order: position, event_id, stream_id, stream_version,
+        # type, schema version, payload, metadata, occurred_at, recorded_at.
+        for pos, eid, stream, sver, kind, version, data, meta, occurred, at in rows:
             if upcasters:
-                version, data = upcast(type_name, version, data, upcasters)
-            decoded.append(
-                RecordedEvent(
-                    position,
-                    event_id,
-                    stream_id,
-                    stream_version,
-                    type_name,
-                    version,
-                    data,
-                    Metadata(**metadata),
-                    occurred_at,
-                    recorded_at,
-                )
-            )
+                version, data = upcast(kind, version, data, upcasters)
+            meta = Metadata(**meta)
+            row = (pos, eid, stream, sver, kind, version, data, meta, occurred, at)
+            decoded.append(RecordedEvent(*row))
         return decoded
 
 
