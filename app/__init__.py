@@ -6,11 +6,29 @@ import logging
 
 from flask import Flask, Response, g, request
 
-from app import health
+from app import agreements, api, auth, health, idempotency
 from app.background import celery_init_app
 from app.config import Config
+from app.errors import register_domain_errors
+from app.extensions import api as rest_api
 from app.logs import configure_logging, new_request_id
 from events.store import SqlEventStore, create_store_engine
+
+OPENAPI = {
+    "API_TITLE": "Bibliotheek prestatieregister",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": "/docs",
+    "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+    "API_SPEC_OPTIONS": {
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}
+        },
+        "security": [{"bearer": []}],
+    },
+}
 
 log = logging.getLogger(__name__)
 
@@ -23,14 +41,24 @@ def create_app(config: Config | None = None) -> Flask:
     config.instance_dir.mkdir(parents=True, exist_ok=True)
 
     app = Flask(__name__, instance_path=str(config.instance_dir))
-    app.config.update(SECRET_KEY=config.secret_key, TESTING=config.testing)
+    app.config.update(SECRET_KEY=config.secret_key, TESTING=config.testing, **OPENAPI)
     app.extensions["bieb_config"] = config
     app.extensions["store"] = SqlEventStore(create_store_engine(config.database_url))
+    app.extensions["agreements"] = agreements.load_all()
     celery_init_app(app, config)
 
+    # Order matters: the request id first, then who is asking, then whether
+    # this is a retry of a write already answered.
     app.before_request(_start_request)
+    app.before_request(auth.load_account)
+    app.before_request(idempotency.replay_or_continue)
+    app.after_request(idempotency.remember)
     app.after_request(_finish_request)
+
     app.register_blueprint(health.bp)
+    rest_api.init_app(app)
+    api.register(rest_api)
+    register_domain_errors(app)
     return app
 
 

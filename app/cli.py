@@ -17,7 +17,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 import migrations
-from app import create_app
+from app import accounts, create_app
 from app.config import Config
 
 WORKER = [sys.executable, "-m", "celery", "-A", "workers.main", "worker"]
@@ -54,6 +54,64 @@ def db_downgrade(revision: str) -> None:
     """Migrate the database schema down to REVISION."""
     migrations.downgrade(_config().database_url, revision)
     click.echo(f"database at {revision}")
+
+
+def _engine():
+    return current_app.extensions["store"].engine
+
+
+@main.group()
+def users() -> None:
+    """Accounts: staff, tablets, viewers (the municipality) and admins."""
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(accounts.ROLES), required=True)
+@click.option("--municipality", help="Limit the account to one municipality.")
+@click.option("--branch", help="The branch a tablet is bound to.")
+@with_appcontext
+def users_add(name: str, role: str, municipality: str | None, branch: str | None):
+    """Add an account and print its token (shown this once)."""
+    try:
+        account, token = accounts.create_account(
+            _engine(), name, role, municipality, branch
+        )
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{account.role} account {name!r} added; its token (keep it safe):")
+    click.echo(token)
+
+
+@users.command("list")
+@with_appcontext
+def users_list() -> None:
+    """List the accounts (never their tokens)."""
+    for row in accounts.list_accounts(_engine()):
+        state = "revoked" if row["revoked_at"] else "active"
+        scope = row["branch"] or row["municipality"] or "all"
+        click.echo(f"{row['name']}\t{row['role']}\t{scope}\t{state}")
+
+
+@users.command("revoke")
+@click.argument("name")
+@with_appcontext
+def users_revoke(name: str) -> None:
+    """Stop an account's token working."""
+    if not accounts.revoke_account(_engine(), name):
+        raise click.ClickException(f"no active account named {name!r}")
+    click.echo(f"{name!r} revoked")
+
+
+@users.command("token")
+@click.argument("name")
+@with_appcontext
+def users_token(name: str) -> None:
+    """Give an account a new token (the old one stops working) and print it."""
+    try:
+        click.echo(accounts.rotate_token(_engine(), name))
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from None
 
 
 @main.command()

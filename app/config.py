@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 
 def _instance_dir(env: Mapping[str, str]) -> Path:
@@ -50,6 +51,11 @@ class Config:
     bind: str = "127.0.0.1:8000"
     catch_up_seconds: int = 30
     testing: bool = False
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The time zone periods and schedules are reckoned in."""
+        return ZoneInfo(self.time_zone)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:

@@ -80,6 +80,18 @@ class Event:
 
     TYPE: ClassVar[str]
     VERSION: ClassVar[int] = 1
+    # The stream an event of this type belongs to, filled with its fields.
+    STREAM: ClassVar[str]
+
+    municipality: str
+    branch: str
+    # How the fact reached the register: "live" as it happened, "backdated" when
+    # recorded after the fact, "imported" from the spreadsheets kept before it.
+    source: str = "live"
+
+    @property
+    def stream_id(self) -> str:
+        return self.STREAM.format(**self.to_data())
 
     def to_data(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

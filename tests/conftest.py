@@ -8,8 +8,11 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine
 
+from app import create_app
+from app.config import Config
 from events.store import SqlEventStore, create_store_engine
 from tests.support import databases
+from tests.support.api import ApiClient
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -68,3 +71,23 @@ def pg_store(postgres_databases) -> Iterator[SqlEventStore]:
     engine = create_store_engine(postgres_databases.create())
     yield SqlEventStore(engine)
     engine.dispose()
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    """The Flask app on the backend under test, with the embedded broker."""
+    config = Config.from_env(
+        {
+            "BIEB_INSTANCE_DIR": str(tmp_path / "instance"),
+            "BIEB_DATABASE_URL": database_url,
+            "BIEB_TESTING": "1",
+        }
+    )
+    app = create_app(config)
+    yield app
+    app.extensions["store"].engine.dispose()
+
+
+@pytest.fixture
+def api(app) -> ApiClient:
+    return ApiClient(app)

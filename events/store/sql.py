@@ -164,7 +164,7 @@ class SqlEventStore:
             return self._decode(conn.execute(query).all())
 
     def read_stream(
-        self, stream_id: str, after_version: int = 0
+        self, stream_id: str, after_version: int = 0, limit: int | None = None
     ) -> list[RecordedEvent]:
         """A stream's events after `after_version`, in version order."""
         query = (
@@ -174,6 +174,31 @@ class SqlEventStore:
                 events.c.stream_version > after_version,
             )
             .order_by(events.c.stream_version)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return self._decode(conn.execute(query).all())
+
+    def read_types(
+        self,
+        types: Sequence[str],
+        *,
+        stream_prefix: str | None = None,
+        occurred_from: datetime | None = None,
+        occurred_to: datetime | None = None,
+        after: int = 0,
+        limit: int = 10_000,
+    ) -> list[RecordedEvent]:
+        """Events of some types, optionally of streams with a prefix and [from, to)."""
+        conditions = [events.c.event_type.in_(types), events.c.position > after]
+        if stream_prefix is not None:
+            conditions.append(events.c.stream_id.startswith(stream_prefix))
+        if occurred_from is not None:
+            conditions.append(events.c.occurred_at >= occurred_from)
+        if occurred_to is not None:
+            conditions.append(events.c.occurred_at < occurred_to)
+        query = (
+            select(events).where(*conditions).order_by(events.c.position).limit(limit)
         )
         with self.engine.connect() as conn:
             return self._decode(conn.execute(query).all())

@@ -15,6 +15,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Table,
+    Text,
     UniqueConstraint,
     Uuid,
 )
@@ -73,3 +74,31 @@ events = Table(
 
 Index("ix_events_type_position", events.c.event_type, events.c.position)
 Index("ix_events_occurred_at", events.c.occurred_at)
+
+# Who may write and read: staff, tablets (devices bound to a branch), viewers.
+# Names live here, in a table that can be changed and emptied, never in events:
+# events carry only the account id as their actor.
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("account_id", Uuid(), primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("role", String(20), nullable=False),
+    Column("municipality", String(100), nullable=True),
+    Column("branch", String(100), nullable=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("revoked_at", UtcDateTime(), nullable=True),
+)
+
+# The first answer to each write sent with an Idempotency-Key, replayed on retry.
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("account_id", Uuid(), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("request_hash", String(64), nullable=False),
+    Column("status", Integer, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)

@@ -1,0 +1,111 @@
+"""IDO questions: log one in seconds, retract a mistake, list and export a period."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from flask import Response, current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from app.agreements import branches_of
+from app.api.recording import live_records, new_id, period_arg, record_one, retract
+from app.auth import READERS, STAFF, current_account, requires
+from app.i18n import t
+from app.schemas.common import PeriodQuerySchema, RecordedSchema, RetractSchema
+from app.schemas.ido import IdoQuestionOutSchema, IdoQuestionSchema
+from events.ido import IdoQuestionLogged
+
+blp = Blueprint("ido", __name__, url_prefix="/ido", description="IDO desk questions")
+
+CSV_COLUMNS = [
+    "question_id", "date", "time", "themes", "help_kind", "referred_to",
+    "minutes", "channel", "visit_id", "branch",
+]  # fmt: skip
+
+
+def _out(event) -> dict[str, Any]:
+    return {**event.data, "occurred_at": event.occurred_at, "position": event.position}
+
+
+def _questions(query: dict[str, Any]) -> list:
+    period = period_arg(query["period"])
+    allowed = branches_of(current_account().municipality)
+    wanted = [query["branch"]] if query.get("branch") else allowed
+    return live_records(
+        IdoQuestionLogged.TYPE, "ido-", period, [b for b in wanted if b in allowed]
+    )
+
+
+@blp.route("/questions")
+class Questions(MethodView):
+    @requires(*READERS)
+    @blp.arguments(PeriodQuerySchema, location="query")
+    @blp.response(200, IdoQuestionOutSchema(many=True))
+    def get(self, query):
+        """List the IDO questions of a period."""
+        return [_out(e) for e in _questions(query)]
+
+    @requires(*STAFF)
+    @blp.arguments(IdoQuestionSchema)
+    @blp.response(201, RecordedSchema)
+    def post(self, data):
+        """Log an IDO question."""
+        question_id = new_id()
+        return record_one(IdoQuestionLogged, question_id, data, question_id=question_id)
+
+
+@blp.route("/questions/<question_id>")
+class Question(MethodView):
+    @requires(*READERS)
+    @blp.response(200, IdoQuestionOutSchema)
+    def get(self, question_id):
+        """One IDO question."""
+        store = current_app.extensions["store"]
+        history = store.read_stream(f"ido-{question_id}", limit=1)
+        allowed = branches_of(current_account().municipality)
+        if not history or history[0].data["branch"] not in allowed:
+            abort(404, message="No such question.")
+        return _out(history[0])
+
+
+@blp.route("/questions/<question_id>/retract")
+class RetractQuestion(MethodView):
+    @requires(*STAFF)
+    @blp.arguments(RetractSchema)
+    @blp.response(201, RecordedSchema)
+    def post(self, data, question_id):
+        """Retract an IDO question logged in error."""
+        return retract(f"ido-{question_id}", IdoQuestionLogged.TYPE, data)
+
+
+@blp.route("/questions.csv")
+class QuestionsCsv(MethodView):
+    @requires(*READERS)
+    @blp.arguments(PeriodQuerySchema, location="query")
+    @blp.response(200, content_type="text/csv")
+    def get(self, query):
+        """Export a period's IDO questions as CSV, for the national registration."""
+        zone = current_app.extensions["bieb_config"].zone
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=";")
+        writer.writerow([t(f"ido.csv.{c}") for c in CSV_COLUMNS])
+        for event in _questions(query):
+            local = event.occurred_at.astimezone(zone)
+            row = {
+                **event.data,
+                "date": local.date().isoformat(),
+                "time": local.strftime("%H:%M"),
+                "themes": ",".join(t(f"ido.theme.{x}") for x in event.data["themes"]),
+                "help_kind": t(f"ido.help.{event.data['help_kind']}"),
+                "channel": t(f"ido.channel.{event.data['channel']}"),
+            }
+            writer.writerow(["" if row[c] is None else row[c] for c in CSV_COLUMNS])
+        filename = f"ido-vragen-{query['period']}.csv"
+        return Response(
+            out.getvalue(),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )

@@ -1,0 +1,73 @@
+"""Commands: validated request data -> domain events -> one atomic append.
+
+Every write of the API goes through `record`, which screens the payload for
+personal data, stamps the metadata of the request and appends.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app, g, request
+
+from app.auth import current_account
+from app.errors import PersonalDataFound
+from app.idempotency import event_id
+from events import Event, Metadata, NewEvent
+from events.privacy import screen
+from events.store import ANY, AppendResult
+
+# Recorded this long after it happened, a fact counts as back-dated.
+BACKDATE_AFTER = timedelta(minutes=15)
+
+
+def source_of(occurred_at: datetime, now: datetime | None = None) -> str:
+    """'backdated' for what is recorded well after the fact, else 'live'."""
+    now = now or datetime.now(UTC)
+    return "backdated" if now - occurred_at > BACKDATE_AFTER else "live"
+
+
+def request_metadata() -> Metadata:
+    """Who and what asked, as every event of this request will say."""
+    account = current_account()
+    request_id = g.get("request_id")
+    return Metadata(
+        actor=account.actor,
+        device=f"tablet:{account.account_id}" if account.role == "tablet" else None,
+        request_id=request_id,
+        correlation_id=request.headers.get("X-Correlation-ID") or request_id,
+        causation_id=request.headers.get("X-Causation-ID"),
+    )
+
+
+def record(
+    events: Sequence[Event],
+    occurred_at: datetime,
+    *,
+    expected_version: int | None = ANY,
+    event_ids: Sequence[uuid.UUID] | None = None,
+) -> AppendResult:
+    """Append events of one stream atomically, after screening them."""
+    streams = {event.stream_id for event in events}
+    if len(streams) != 1:
+        raise ValueError(f"one append, one stream; got {sorted(streams)}")
+    findings = [f for event in events for f in screen(event.to_data())]
+    if findings:
+        raise PersonalDataFound(findings)
+    metadata = request_metadata()
+    ids = event_ids or [event_id(i) for i in range(len(events))]
+    new_events = [
+        NewEvent(
+            type=event.TYPE,
+            version=event.VERSION,
+            data=event.to_data(),
+            occurred_at=occurred_at,
+            metadata=metadata,
+            event_id=ids[i],
+        )
+        for i, event in enumerate(events)
+    ]
+    store = current_app.extensions["store"]
+    return store.append(streams.pop(), new_events, expected_version)

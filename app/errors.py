@@ -1,0 +1,130 @@
+"""Every error as application/problem+json (RFC 9457), naming each bad field.
+
+flask-smorest routes every HTTPException through `handle_http_exception`; the
+subclass below gives it the problem shape. Domain refusals (version conflicts,
+reused ids, personal data) are mapped to 409 and 422 here too, so no view needs
+its own try/except.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from flask import Flask, Response, json
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from events.privacy import Finding
+from events.store import EventIdConflict, StreamContended, WrongExpectedVersion
+
+log = logging.getLogger(__name__)
+
+PROBLEM = "application/problem+json"
+
+
+class PersonalDataFound(Exception):
+    """Free text that holds a BSN, an e-mail address or a phone number."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        super().__init__(", ".join(f"{f.field}: {f.kind}" for f in findings))
+        self.findings = findings
+
+
+def problem(
+    status: int,
+    title: str,
+    detail: str | None = None,
+    kind: str | None = None,
+    errors: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """A problem+json response."""
+    body: dict[str, Any] = {
+        "type": f"/problems/{kind}" if kind else "about:blank",
+        "title": title,
+        "status": status,
+    }
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    response = Response(json.dumps(body), status=status, mimetype=PROBLEM)
+    response.headers.update(headers or {})
+    return response
+
+
+def flatten(messages: Any, location: str, path: str = "") -> Iterator[dict[str, str]]:
+    """webargs' nested {field: [messages]} as a flat list naming each field."""
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            name = path if key == "_schema" else f"{path}.{key}" if path else str(key)
+            yield from flatten(value, location, name)
+    elif isinstance(messages, list | tuple):
+        for message in messages:
+            if isinstance(message, dict | list):
+                yield from flatten(message, location, path)
+            else:
+                yield {"field": path or "(body)", "in": location, "detail": message}
+    else:
+        yield {"field": path or "(body)", "in": location, "detail": str(messages)}
+
+
+class ProblemApi(Api):
+    """flask-smorest's Api, answering errors as problem+json."""
+
+    def handle_http_exception(self, error: HTTPException) -> Response:
+        if isinstance(error, InternalServerError):
+            log.exception("unhandled error", exc_info=error.original_exception)
+        data = getattr(error, "data", None) or {}
+        errors: list[dict[str, str]] = []
+        for location, messages in (data.get("messages") or {}).items():
+            errors.extend(flatten(messages, location))
+        errors.extend(data.get("errors") or [])
+        return problem(
+            error.code or 500,
+            error.name,
+            detail=data.get("message") or _default_detail(error, errors),
+            kind="validation" if errors else data.get("kind"),
+            errors=errors,
+            headers=data.get("headers") or {},
+        )
+
+
+def _default_detail(error: HTTPException, errors: list[dict[str, str]]) -> str:
+    if errors:
+        names = ", ".join(sorted({e["field"] for e in errors}))
+        return f"Invalid input: {names}"
+    return error.description or error.name
+
+
+def register_domain_errors(app: Flask) -> None:
+    """Map the store's and the screen's refusals to 409 and 422."""
+
+    @app.errorhandler(WrongExpectedVersion)
+    def _version(error: WrongExpectedVersion) -> Response:
+        return problem(409, "Conflict", str(error), kind="version-conflict")
+
+    @app.errorhandler(EventIdConflict)
+    def _event_id(error: EventIdConflict) -> Response:
+        return problem(409, "Conflict", str(error), kind="event-id-reused")
+
+    @app.errorhandler(StreamContended)
+    def _contended(error: StreamContended) -> Response:
+        return problem(
+            503, "Busy", str(error), kind="busy", headers={"Retry-After": "1"}
+        )
+
+    @app.errorhandler(PersonalDataFound)
+    def _personal(error: PersonalDataFound) -> Response:
+        errors = [
+            {
+                "field": f.field,
+                "in": "json",
+                "detail": f"contains personal data ({f.kind})",
+            }
+            for f in error.findings
+        ]
+        detail = "Personal data is never recorded: remove it and send again."
+        return problem(422, "Personal data", detail, "personal-data", errors)

@@ -1,0 +1,1 @@
+"""marshmallow schemas of the API, one module per area."""

@@ -1,0 +1,115 @@
+"""Activities and their sessions, and who took part (never by name)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from events.base import Event
+from events.registry import register
+
+
+@register
+@dataclass(frozen=True, kw_only=True)
+class ActivityPlanned(Event):
+    """An activity is planned; its goal codes say which goals it counts for."""
+
+    TYPE = "ActivityPlanned"
+    STREAM = "activity-{activity_id}"
+
+    activity_id: str
+    title: str
+    kind: str
+    goal_codes: list[str]
+    target_group: str
+    age_band: str
+    starts_at: str
+    ends_at: str
+    partners: list[str] = field(default_factory=list)
+    room: str | None = None
+    series_id: str | None = None
+    description: str | None = None
+
+
+@register
+@dataclass(frozen=True, kw_only=True)
+class ActivityChanged(Event):
+    """The plan changed: the event carries the whole plan as it now stands."""
+
+    TYPE = "ActivityChanged"
+    STREAM = "activity-{activity_id}"
+
+    activity_id: str
+    title: str
+    kind: str
+    goal_codes: list[str]
+    target_group: str
+    age_band: str
+    starts_at: str
+    ends_at: str
+    partners: list[str] = field(default_factory=list)
+    room: str | None = None
+    series_id: str | None = None
+    description: str | None = None
+
+
+@register
+@dataclass(frozen=True, kw_only=True)
+class ActivityCancelled(Event):
+    TYPE = "ActivityCancelled"
+    STREAM = "activity-{activity_id}"
+
+    activity_id: str
+    reason: str | None = None
+
+
+@register
+@dataclass(frozen=True, kw_only=True)
+class SessionOpened(Event):
+    """One occurrence of an activity starts taking check-ins."""
+
+    TYPE = "SessionOpened"
+    STREAM = "session-{session_id}"
+
+    session_id: str
+    activity_id: str
+    goal_codes: list[str]
+
+
+@register
+@dataclass(frozen=True, kw_only=True)
+class SessionClosed(Event):
+    """A session ends with its headcount and the tickets issued (seed footnote 1)."""
+
+    TYPE = "SessionClosed"
+    STREAM = "session-{session_id}"
+
+    session_id: str
+    headcount: int | None = None
+    tickets_issued: int | None = None
+
+
+@register
+@dataclass(frozen=True, kw_only=True)
+class HeadcountCorrected(Event):
+    TYPE = "HeadcountCorrected"
+    STREAM = "session-{session_id}"
+
+    session_id: str
+    headcount: int
+    tickets_issued: int | None = None
+    reason: str | None = None
+
+
+@register
+@dataclass(frozen=True, kw_only=True)
+class ParticipantCheckedIn(Event):
+    """One person checked in at a session: a role and an age band, never a name."""
+
+    TYPE = "ParticipantCheckedIn"
+    STREAM = "session-{session_id}"
+
+    session_id: str
+    role: str
+    age_band: str
+    district: str | None = None
+    new_target_group: str | None = None

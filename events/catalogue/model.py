@@ -1,0 +1,149 @@
+"""A performance agreement between a library and a municipality, as frozen data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cached_property
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from events.catalogue.errors import (
+    UnknownAmbition,
+    UnknownBranch,
+    UnknownCode,
+    UnknownDistrict,
+    UnknownGoal,
+)
+from events.catalogue.parts import (
+    FOOTNOTE_MARK,
+    Ambition,
+    Branch,
+    Context,
+    District,
+    Footnote,
+    Goal,
+    GoalKind,
+    Municipality,
+    ReportObligation,
+    ReportPeriod,
+    ServiceHours,
+)
+
+__all__ = [
+    "FOOTNOTE_MARK",
+    "Agreement",
+    "Ambition",
+    "Branch",
+    "Context",
+    "District",
+    "Footnote",
+    "Goal",
+    "GoalKind",
+    "Municipality",
+    "ReportObligation",
+    "ReportPeriod",
+    "ServiceHours",
+]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """A municipality's performance agreement: its ambitions, goals and the rest."""
+
+    name: str
+    version: int
+    title: str
+    organisation: str
+    municipality: Municipality
+    start: date
+    end: date
+    time_zone: str
+    branches: tuple[Branch, ...]
+    districts: tuple[District, ...]
+    ambitions: tuple[Ambition, ...]
+    goals: tuple[Goal, ...]
+    footnotes: tuple[Footnote, ...]
+    context: Context
+    general_text: str
+    service_hours: tuple[ServiceHours, ...]
+    reporting_text: str
+    reports: tuple[ReportObligation, ...]
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The time zone the agreement's days and periods are reckoned in."""
+        return ZoneInfo(self.time_zone)
+
+    @property
+    def goal_codes(self) -> tuple[str, ...]:
+        """Every goal code, in the agreement's order."""
+        return tuple(goal.code for goal in self.goals)
+
+    @property
+    def district_codes(self) -> tuple[str, ...]:
+        """Every district code, in the agreement's order."""
+        return tuple(district.code for district in self.districts)
+
+    def goal(self, code: str) -> Goal:
+        """The goal with this code; UnknownGoal (a KeyError) if there is none."""
+        try:
+            return self._goals[code]
+        except KeyError:
+            raise UnknownGoal(code, self.name) from None
+
+    def has_goal(self, code: str) -> bool:
+        """Whether the agreement defines this goal code."""
+        return code in self._goals
+
+    def goals_of(self, ambition_number: int) -> tuple[Goal, ...]:
+        """The goals of one ambition, in order; UnknownAmbition if there is none."""
+        self.ambition(ambition_number)
+        return tuple(goal for goal in self.goals if goal.ambition == ambition_number)
+
+    def ambition(self, number: int) -> Ambition:
+        """The ambition with this number; UnknownAmbition if there is none."""
+        return self._find(self.ambitions, "number", number, UnknownAmbition)
+
+    def branch(self, code: str) -> Branch:
+        """The branch with this code; UnknownBranch if there is none."""
+        return self._find(self.branches, "code", code, UnknownBranch)
+
+    def has_branch(self, code: str) -> bool:
+        """Whether the agreement covers this branch code."""
+        return any(branch.code == code for branch in self.branches)
+
+    def district(self, code: str) -> District:
+        """The district with this code; UnknownDistrict if there is none."""
+        return self._find(self.districts, "code", code, UnknownDistrict)
+
+    def has_district(self, code: str) -> bool:
+        """Whether the agreement defines this district code."""
+        return code in self.district_codes
+
+    def contains(self, when: date | datetime) -> bool:
+        """Whether a day (or an aware moment, taken locally) is within the agreement."""
+        return self.start <= self.local_date(when) <= self.end
+
+    def local_date(self, when: date | datetime) -> date:
+        """The agreement's local calendar day of a date or an aware datetime."""
+        if not isinstance(when, datetime):
+            return when
+        if when.tzinfo is None:
+            raise ValueError("a datetime must be timezone-aware")
+        return when.astimezone(self.zone).date()
+
+    @cached_property
+    def _goals(self) -> dict[str, Goal]:
+        # The write side checks a goal code for every event: keep it a dict lookup.
+        return {goal.code: goal for goal in self.goals}
+
+    def _find(
+        self, items: tuple[T, ...], attr: str, value: object, missing: type[UnknownCode]
+    ) -> T:
+        for item in items:
+            if getattr(item, attr) == value:
+                return item
+        raise missing(value, self.name)

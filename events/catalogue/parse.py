@@ -1,0 +1,166 @@
+"""From a parsed agreement file to an Agreement, checking each entry on the way."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, cast
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from events.catalogue import sections
+from events.catalogue.model import (
+    Agreement,
+    Ambition,
+    Branch,
+    District,
+    Footnote,
+    Goal,
+    GoalKind,
+    Municipality,
+)
+from events.catalogue.reader import Table, unique
+
+GOAL_CODE = re.compile(r"([1-9][0-9]*)\.([1-9][0-9]*)")
+GOAL_KINDS = ("countable", "effort")
+
+
+@dataclass(frozen=True)
+class Known:
+    """What a goal may refer to: ambitions, branches and footnotes read before it."""
+
+    ambitions: frozenset[int]
+    branches: frozenset[str]
+    footnotes: frozenset[int]
+
+
+def agreement(data: dict[str, Any], file: str, expected_name: str) -> Agreement:
+    """The agreement in one parsed file; CatalogueError names the first bad entry."""
+    with Table(data, file) as root:
+        with root.table("agreement") as head:
+            fields = _head(head, expected_name)
+        return Agreement(**fields, **_goal_table(root), **sections.rest(root))
+
+
+def _goal_table(root: Table) -> dict[str, Any]:
+    """The seed's table: ambitions, goals, and the branches and footnotes they name."""
+    branches = unique(root.tables("branches"), _branch, "branch code")
+    districts = unique(root.optional_tables("districts"), _district, "district code")
+    footnotes = unique(root.optional_tables("footnotes"), _footnote, "footnote")
+    ambition_tables = root.tables("ambitions")
+    ambitions = unique(ambition_tables, _ambition, "ambition")
+    known = Known(
+        frozenset(ambition.number for ambition in ambitions),
+        frozenset(branch.code for branch in branches),
+        frozenset(footnote.number for footnote in footnotes),
+    )
+    goals = unique(root.tables("goals"), lambda table: _goal(table, known), "goal code")
+    _every_ambition_has_goals(ambition_tables, ambitions, goals)
+    return {
+        "branches": branches,
+        "districts": districts,
+        "footnotes": footnotes,
+        "ambitions": ambitions,
+        "goals": goals,
+    }
+
+
+def _head(table: Table, expected_name: str) -> dict[str, Any]:
+    name = table.slug("name")
+    if name != expected_name:
+        raise table.error(f"name {name!r} differs from the file name {expected_name!r}")
+    fields = {
+        "name": name,
+        "version": table.integer("version", minimum=1),
+        "title": table.text("title"),
+        "organisation": table.text("organisation"),
+        "municipality": _municipality(table.table("municipality")),
+        "start": table.day("start"),
+        "end": table.day("end"),
+        "time_zone": _time_zone(table),
+    }
+    if fields["start"] > fields["end"]:
+        raise table.error(f"start {fields['start']} is after end {fields['end']}")
+    return fields
+
+
+def _municipality(table: Table) -> Municipality:
+    with table:
+        return Municipality(code=table.slug("code"), name=table.text("name"))
+
+
+def _time_zone(table: Table) -> str:
+    key = table.text("time_zone")
+    try:
+        ZoneInfo(key)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise table.error(f"unknown time zone {key!r}") from None
+    return key
+
+
+def _branch(table: Table) -> Branch:
+    return Branch(code=table.slug("code"), name=table.text("name"))
+
+
+def _district(table: Table) -> District:
+    return District(code=table.slug("code"), name=table.text("name"))
+
+
+def _footnote(table: Table) -> Footnote:
+    return Footnote(number=table.integer("number", minimum=1), text=table.text("text"))
+
+
+def _ambition(table: Table) -> Ambition:
+    return Ambition(
+        number=table.integer("number", minimum=1),
+        covenant=table.text("covenant"),
+        theme=table.text("theme"),
+        text=table.text("text"),
+    )
+
+
+def _goal(table: Table, known: Known) -> Goal:
+    partners = table.texts("partners")
+    goal = Goal(
+        code=_goal_code(table, known),
+        text=table.text("text"),
+        target_group=table.text("target_group"),
+        branch=_goal_branch(table, known),
+        reach=table.text("reach"),
+        partners=partners,
+        partners_text=table.optional_text("partners_text") or ", ".join(partners),
+        kind=cast(GoalKind, table.choice("kind", GOAL_KINDS)),
+    )
+    _footnotes_exist(table, goal, known)
+    return goal
+
+
+def _goal_code(table: Table, known: Known) -> str:
+    code = table.text("code")
+    match = GOAL_CODE.fullmatch(code)
+    if match is None:
+        raise table.error(f"goal code {code!r} must look like N.M, e.g. 1.4")
+    if int(match[1]) not in known.ambitions:
+        raise table.error(f"ambition {match[1]} of goal {code} does not exist")
+    return code
+
+
+def _goal_branch(table: Table, known: Known) -> str | None:
+    code = table.optional_text("branch")
+    if code is not None and code not in known.branches:
+        raise table.error(f"branch {code!r} is not among the branches")
+    return code
+
+
+def _footnotes_exist(table: Table, goal: Goal, known: Known) -> None:
+    missing = [number for number in goal.footnotes if number not in known.footnotes]
+    if missing:
+        raise table.error(f"footnote [{missing[0]}] is not among the footnotes")
+
+
+def _every_ambition_has_goals(
+    tables: list[Table], ambitions: tuple[Ambition, ...], goals: tuple[Goal, ...]
+) -> None:
+    numbers = {goal.ambition for goal in goals}
+    for table, ambition in zip(tables, ambitions, strict=True):
+        if ambition.number not in numbers:
+            raise table.error(f"ambition {ambition.number} has no goals")

@@ -1,0 +1,120 @@
+"""The pieces an agreement is made of: goals, branches, districts, hours, ..."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+GoalKind = Literal["countable", "effort"]
+ReportPeriod = Literal["half-year", "year"]
+
+# The seed's superscript footnote marks, kept in the text as plain "[n]".
+FOOTNOTE_MARK = re.compile(r"\[(\d+)\]")
+
+
+@dataclass(frozen=True)
+class Municipality:
+    """The municipality that is party to the agreement."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Branch:
+    """A library branch ("vestiging") the agreement covers."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class District:
+    """A part of the municipality a check-in may name; never an address."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Ambition:
+    """One of the agreement's ambitions, with its covenant line and theme."""
+
+    number: int
+    covenant: str
+    theme: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Goal:
+    """One goal ("doel") and the seed's columns for it."""
+
+    code: str
+    text: str
+    target_group: str
+    branch: str | None
+    reach: str
+    partners: tuple[str, ...]
+    partners_text: str
+    kind: GoalKind
+
+    @property
+    def ambition(self) -> int:
+        """The number of the ambition this goal belongs to (the N of N.M)."""
+        return int(self.code.split(".", 1)[0])
+
+    @property
+    def is_effort(self) -> bool:
+        """True for an obligation of effort ("inspanningsverplichting")."""
+        return self.kind == "effort"
+
+    @property
+    def footnotes(self) -> tuple[int, ...]:
+        """The footnote numbers marked in this goal's columns, in order."""
+        columns = (self.text, self.target_group, self.reach, self.partners_text)
+        marks = (int(m) for text in columns for m in FOOTNOTE_MARK.findall(text))
+        return tuple(dict.fromkeys(marks))
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """A numbered footnote of the agreement's table."""
+
+    number: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Context:
+    """Figures the indicators need that the library does not record itself."""
+
+    average_class_size: int
+    low_literate_adults: int | None = None
+
+
+@dataclass(frozen=True)
+class ServiceHours:
+    """A general agreement on opening hours per week (staffed, self-service)."""
+
+    code: str
+    name: str
+    text: str
+    min_per_week: float
+    max_per_week: float | None = None
+
+    def complies(self, hours_per_week: float) -> bool:
+        """Whether a week's recorded hours meet this agreement."""
+        if hours_per_week < self.min_per_week:
+            return False
+        return self.max_per_week is None or hours_per_week <= self.max_per_week
+
+
+@dataclass(frozen=True)
+class ReportObligation:
+    """A written report the library owes the municipality."""
+
+    code: str
+    name: str
+    period: ReportPeriod

@@ -1,0 +1,210 @@
+"""Screening free text for personal data before it can become an event.
+
+The event log is immutable (DESIGN.md, invariant 9): a name, address or number
+once written can never be taken out again, so the only safe personal data is
+the data that is never written. Every free-text value of a payload is screened
+here and the write is rejected (422, naming the field) when something is found.
+
+What is detected, and how:
+
+- **bsn**: a Dutch citizen service number: 9 digits (or 8, a BSN whose leading
+  zero was dropped) that pass the 11-test (elfproef). The digits may be written
+  in groups joined by single spaces, dots or dashes ("123.456.782",
+  "1234 56 782"). A longer run of digits is not a BSN.
+- **email**: local@domain.tld, case-insensitive, with plus-addressing and
+  subdomains. Obfuscated forms ("jan at example dot nl") are not detected.
+- **phone**: Dutch numbers (a leading 0 and 9 more digits, separators
+  ``space - . ( )`` allowed, e.g. "06-12345678", "(023) 512 34 56") and
+  international ones ("+" or "00", a country code, 8-13 more digits).
+
+Names are not detected: no pattern tells "Jan" from "januari"; the forms keep
+names out by having no field for them.
+
+Before phone numbers and BSNs are looked for, shapes that staff legitimately
+type and that would otherwise read as one are blanked: dates ("14-03-2025",
+"2025-03-14"), times ("10:30", "09.30"), year ranges ("2024-2027"), euro
+amounts ("€ 1.250.000"), valid IBANs and web addresses (ids in a URL are not
+BSNs). E-mail addresses are looked for in the text as typed, URLs included.
+
+Findings name the field and the kind only: the personal data itself is never
+echoed back, logged or put in an error message.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["KINDS", "Finding", "find_personal_data", "is_valid_bsn", "screen"]
+
+KINDS = ("bsn", "email", "phone")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """Personal data of one kind in one field; the data itself is never kept."""
+
+    field: str  # dotted path with list indices: "notes", "items[2].title"
+    kind: str  # one of KINDS: "bsn", "email" or "phone"
+
+
+# --- the 11-test -------------------------------------------------------------
+
+_BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+_ASCII_DIGITS = re.compile(r"[0-9]{8,9}")
+
+
+def is_valid_bsn(digits: str) -> bool:
+    """Whether 9 digits (or 8, a dropped leading zero) pass the BSN 11-test."""
+    if not _ASCII_DIGITS.fullmatch(digits):
+        return False
+    total = sum(w * int(d) for w, d in zip(_BSN_WEIGHTS, digits.zfill(9), strict=True))
+    return total != 0 and total % 11 == 0
+
+
+# --- patterns ----------------------------------------------------------------
+
+# Digits are ASCII only ([0-9], not \d): text is NFKC-normalised first, which
+# turns full-width digits and no-break spaces into their plain forms.
+
+# No digit, and no digit followed by a joining separator, on either side.
+_START = r"(?<![0-9])(?<![0-9][-./])"
+_END = r"(?![0-9])(?![-./][0-9])"
+
+_EMAIL = re.compile(
+    r"(?<![\w.%+'-])[\w.%+'-]+@"
+    r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}",
+    re.IGNORECASE,
+)
+
+_URL = re.compile(r"(?:\bhttps?://|\bwww\.)\S+", re.IGNORECASE)
+
+_DAY = r"(?:0?[1-9]|[12][0-9]|3[01])"
+_MONTH = r"(?:0?[1-9]|1[0-2])"
+_YEAR = r"(?:19|20)[0-9]{2}"
+_TIME = r"(?:[01]?[0-9]|2[0-3])[:.][0-5][0-9](?::[0-5][0-9])?"
+
+# Shapes blanked before phone numbers and BSNs are looked for.
+_BENIGN = re.compile(
+    "|".join(
+        [
+            # 14-03-2025, 14.3.25, 14/03/2025 (one separator, used twice)
+            rf"{_START}{_DAY}(?P<s1>[-./]){_MONTH}(?P=s1)(?:{_YEAR}|[0-9]{{2}}){_END}",
+            # 14 03 2025: spaces join less tightly, so no digits around at all
+            rf"{_START}(?<![0-9] ){_DAY} {_MONTH} {_YEAR}{_END}(?! [0-9])",
+            # 2025-03-14, 2025/3/14
+            rf"{_START}{_YEAR}(?P<s2>[-./]){_MONTH}(?P=s2){_DAY}{_END}",
+            # 2024-2027, 2024/2025, 2024 - 2027 (or with an en dash)
+            rf"{_START}{_YEAR} ?[-/\u2013] ?{_YEAR}{_END}",
+            # schooljaar 2024 2025
+            rf"{_START}(?<![0-9] ){_YEAR} {_YEAR}{_END}(?! [0-9])",
+            # 10:30, 9.30, 10:30:15, 09.30-12.00, 10:30 - 12:00
+            rf"{_START}{_TIME}(?: ?[-\u2013] ?{_TIME})?(?![0-9])(?![-./:][0-9])",
+            # € 1.250.000,00 and € 12,50
+            r"€ ?[0-9]+(?:\.[0-9]{3})*(?:,(?:[0-9]+|-+))?",
+        ]
+    )
+)
+
+# The boundary is checked after the first letter, so that the search can skip
+# ahead to capitals (a pattern that opens with a look-behind is tried everywhere).
+_IBAN = re.compile(
+    r"[A-Z](?<!\w[A-Z])[A-Z][0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b"
+)
+
+_SEP = r"[ \-.()]{0,3}"
+_PHONE = re.compile(
+    # Dutch: 0, a second digit (an area code has two or more), 8 more digits
+    rf"(?<![0-9+])(?<![0-9][-.])\(?0[0-9](?:{_SEP}[0-9]){{8}}(?![0-9])(?![-.][0-9])"
+    # international: + or 00, a country code, 8-13 more digits (9-15 in all)
+    rf"|(?<![0-9+])(?:\+|00) ?[1-9](?:{_SEP}[0-9]){{8,14}}(?![0-9])(?![-.][0-9])"
+)
+
+# A stretch of digits, separators and the signs that open a phone number or an
+# amount: no pattern below reaches beyond one.
+_SEGMENT = re.compile(r"[0-9+(€][0-9 .\-/:()+€\u2013]*")
+# Digit groups joined by single spaces, dots or dashes.
+_NUMBER_RUN = re.compile(r"[0-9]+(?:[ .\-][0-9]+)*")
+_NON_DIGITS = re.compile(r"[^0-9]+")
+
+_BLANK = "#"  # no digit, no separator: what is blanked joins nothing
+
+
+# --- screening ---------------------------------------------------------------
+
+
+def find_personal_data(text: str) -> list[str]:
+    """The kinds of personal data in one string, sorted and unique; [] if clean."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    kinds: set[str] = set()
+    if "@" in text and _EMAIL.search(text):
+        kinds.add("email")
+        text = _EMAIL.sub(_BLANK, text)
+    if "://" in text or "www." in text.lower():
+        text = _URL.sub(_BLANK, text)
+    text = _IBAN.sub(_blank_valid_iban, text)
+    # Phone numbers and BSNs live in stretches of digits and separators: only
+    # those with 8 digits or more (a BSN has 8 or 9, a phone number 9 or more)
+    # are looked at closely, which keeps a long note fast.
+    for segment in _SEGMENT.findall(text):
+        if len(segment) < 8 or len(_NON_DIGITS.sub("", segment)) < 8:
+            continue
+        segment = _BENIGN.sub(_BLANK, segment)
+        if _PHONE.search(segment):
+            kinds.add("phone")
+            segment = _PHONE.sub(_BLANK, segment)
+        if _contains_bsn(segment):
+            kinds.add("bsn")
+    return sorted(kinds)
+
+
+def screen(data: Mapping[str, Any], prefix: str = "") -> list[Finding]:
+    """Every string in a JSON-like payload screened: one Finding per field and kind."""
+    return [
+        Finding(path, kind)
+        for path, text in _strings(data, prefix)
+        for kind in find_personal_data(text)
+    ]
+
+
+def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    """Each string in a nested payload, with its dotted, indexed path."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _strings(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{path}[{index}]")
+
+
+def _contains_bsn(text: str) -> bool:
+    """Whether a run of digit groups, or one group of it, passes the 11-test."""
+    for match in _NUMBER_RUN.finditer(text):
+        run = match.group()
+        if len(run) < 8:
+            continue
+        if _is_bsn_candidate(run):
+            return True
+        # "zaal 2 123456782": a group joined by dots or dashes stands alone too.
+        if " " in run and any(_is_bsn_candidate(part) for part in run.split(" ")):
+            return True
+    return False
+
+
+def _is_bsn_candidate(written: str) -> bool:
+    digits = _NON_DIGITS.sub("", written)
+    return len(digits) in (8, 9) and is_valid_bsn(digits)
+
+
+def _blank_valid_iban(match: re.Match[str]) -> str:
+    """An IBAN with a valid mod-97 check is an account number, not a phone number."""
+    iban = match.group().replace(" ", "")
+    rearranged = iban[4:] + iban[:4]
+    number = "".join(str(int(c, 36)) for c in rearranged)
+    return _BLANK if int(number) % 97 == 1 else match.group()
