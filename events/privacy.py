@@ -93,8 +93,8 @@ _BENIGN = re.compile(
         [
             # 14-03-2025, 14.3.25, 14/03/2025 (one separator, used twice)
             rf"{_START}{_DAY}(?P<s1>[-./]){_MONTH}(?P=s1)(?:{_YEAR}|[0-9]{{2}}){_END}",
-            # 14 03 2025: spaces join less tightly, so no digits around at all
-            rf"{_START}(?<![0-9] ){_DAY} {_MONTH} {_YEAR}{_END}(?! [0-9])",
+            # 14 03 2025 (not after a number and a space: "06 12 03 2025")
+            rf"{_START}(?<![0-9] ){_DAY} {_MONTH} {_YEAR}{_END}",
             # 2025-03-14, 2025/3/14
             rf"{_START}{_YEAR}(?P<s2>[-./]){_MONTH}(?P=s2){_DAY}{_END}",
             # 2024-2027, 2024/2025, 2024 - 2027 (or with an en dash)

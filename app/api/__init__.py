@@ -4,11 +4,32 @@ from __future__ import annotations
 
 from flask_smorest import Api
 
-from app.api import ido
+from app.api import (
+    activities,
+    counts,
+    efforts,
+    feed,
+    ido,
+    outreach,
+    samples,
+    sessions,
+    sync,
+)
 
-BLUEPRINTS = [ido.blp]
+BLUEPRINTS = [
+    activities.blp,
+    sessions.blp,
+    samples.blp,
+    sync.blp,
+    ido.blp,
+    outreach.blp,
+    counts.blp,
+    efforts.blp,
+    feed.blp,
+]
 
 
 def register(api: Api) -> None:
     for blueprint in BLUEPRINTS:
-        api.register_blueprint(blueprint, url_prefix=f"/api/v1{blueprint.url_prefix}")
+        prefix = f"/api/v1{blueprint.url_prefix or ''}"
+        api.register_blueprint(blueprint, url_prefix=prefix)
