@@ -8,12 +8,15 @@ its own try/except.
 
 from __future__ import annotations
 
+import http
 import logging
 from collections.abc import Iterator
 from typing import Any
 
 from flask import Flask, Response, json
 from flask_smorest import Api
+from flask_smorest.utils import prepare_response
+from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from events.privacy import Finding
@@ -71,8 +74,39 @@ def flatten(messages: Any, location: str, path: str = "") -> Iterator[dict[str, 
         yield {"field": path or "(body)", "in": location, "detail": str(messages)}
 
 
+class FieldErrorSchema(Schema):
+    field = fields.String(metadata={"description": "The bad field, dotted"})
+    detail = fields.String()
+    row = fields.Integer(metadata={"description": "The file row, for imports"})
+    location = fields.String(data_key="in", metadata={"description": "json, query"})
+
+
+class ProblemSchema(Schema):
+    """An RFC 9457 problem: what went wrong, and each bad field."""
+
+    type = fields.String()
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    errors = fields.List(fields.Nested(FieldErrorSchema))
+
+
 class ProblemApi(Api):
-    """flask-smorest's Api, answering errors as problem+json."""
+    """flask-smorest's Api, answering errors as problem+json, and saying so."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_responses(self) -> None:
+        # As flask-smorest's, but errors are documented as application/problem+json.
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Error (RFC 9457)", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
     def handle_http_exception(self, error: HTTPException) -> Response:
         if isinstance(error, InternalServerError):

@@ -30,6 +30,12 @@ def broker_health(celery_app: Celery) -> dict[str, Any]:
     return {"ok": True, "transport": transport}
 
 
+@bp.get("/livez")
+def livez() -> dict[str, str]:
+    """Liveness: the process answers; touches nothing (the benchmarks' baseline)."""
+    return {"status": "alive"}
+
+
 @bp.get("/healthz")
 def healthz() -> tuple[dict[str, Any], int]:
     """Database and broker status; 503 only when the database is down.
