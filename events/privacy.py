@@ -23,8 +23,16 @@ names out by having no field for them.
 Before phone numbers and BSNs are looked for, shapes that staff legitimately
 type and that would otherwise read as one are blanked: dates ("14-03-2025",
 "2025-03-14"), times ("10:30", "09.30"), year ranges ("2024-2027"), euro
-amounts ("€ 1.250.000"), valid IBANs and web addresses (ids in a URL are not
-BSNs). E-mail addresses are looked for in the text as typed, URLs included.
+amounts ("€ 1.250.000"), valid IBANs, UUIDs and web addresses (ids in a URL
+are not BSNs). E-mail addresses are looked for in the text as typed, URLs
+included.
+
+Where in doubt it rejects: a false alarm costs staff a rephrase, a miss stays
+in the log for good. So any 8- or 9-digit number that passes the 11-test is a
+BSN, whatever its label (about 1 in 11 order or KvK numbers will be refused),
+and any 10 digits after a 0 in small groups read as a phone number. Only string
+values are screened; numbers, booleans and dictionary keys are the schemas' to
+check.
 
 Findings name the field and the kind only: the personal data itself is never
 echoed back, logged or put in an error message.
@@ -85,7 +93,7 @@ _URL = re.compile(r"(?:\bhttps?://|\bwww\.)\S+", re.IGNORECASE)
 _DAY = r"(?:0?[1-9]|[12][0-9]|3[01])"
 _MONTH = r"(?:0?[1-9]|1[0-2])"
 _YEAR = r"(?:19|20)[0-9]{2}"
-_TIME = r"(?:[01]?[0-9]|2[0-3])[:.][0-5][0-9](?::[0-5][0-9])?"
+_TIME = r"(?:[01]?[0-9]|2[0-3])[:.][0-5][0-9](?::[0-5][0-9](?:[.,][0-9]{1,9})?)?"
 
 # Shapes blanked before phone numbers and BSNs are looked for.
 _BENIGN = re.compile(
@@ -101,7 +109,7 @@ _BENIGN = re.compile(
             rf"{_START}{_YEAR} ?[-/\u2013] ?{_YEAR}{_END}",
             # schooljaar 2024 2025
             rf"{_START}(?<![0-9] ){_YEAR} {_YEAR}{_END}(?! [0-9])",
-            # 10:30, 9.30, 10:30:15, 09.30-12.00, 10:30 - 12:00
+            # 10:30, 9.30, 10:30:15.248, 09.30-12.00, 10:30 - 12:00
             rf"{_START}{_TIME}(?: ?[-\u2013] ?{_TIME})?(?![0-9])(?![-./:][0-9])",
             # € 1.250.000,00 and € 12,50
             r"€ ?[0-9]+(?:\.[0-9]{3})*(?:,(?:[0-9]+|-+))?",
@@ -114,6 +122,16 @@ _BENIGN = re.compile(
 _IBAN = re.compile(
     r"[A-Z](?<!\w[A-Z])[A-Z][0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b"
 )
+
+# Identifiers: a UUID, or 32 hex digits and more (a UUID without dashes, a hash).
+_IDENTIFIER = re.compile(
+    r"\b(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+    r"|[0-9a-f]{32,})\b",
+    re.IGNORECASE,
+)
+
+# What a stretch of digits touches when it is part of a UUID or a hash.
+_HEX_NEIGHBOURS = frozenset("abcdefABCDEF-")
 
 _SEP = r"[ \-.()]{0,3}"
 _PHONE = re.compile(
@@ -144,16 +162,21 @@ def find_personal_data(text: str) -> list[str]:
     if "@" in text and _EMAIL.search(text):
         kinds.add("email")
         text = _EMAIL.sub(_BLANK, text)
-    if "://" in text or "www." in text.lower():
-        text = _URL.sub(_BLANK, text)
-    text = _IBAN.sub(_blank_valid_iban, text)
     # Phone numbers and BSNs live in stretches of digits and separators: only
     # those with 8 digits or more (a BSN has 8 or 9, a phone number 9 or more)
     # are looked at closely, which keeps a long note fast.
-    for segment in _SEGMENT.findall(text):
-        if len(segment) < 8 or len(_NON_DIGITS.sub("", segment)) < 8:
-            continue
-        segment = _BENIGN.sub(_BLANK, segment)
+    segments = _long_segments(text)
+    if not segments:
+        return sorted(kinds)
+    masked = _IBAN.sub(_blank_valid_iban, text)
+    if "://" in text or "www." in text or "WWW." in text:
+        masked = _URL.sub(_BLANK, masked)
+    if any(_maybe_in_identifier(text, match) for match in segments):
+        masked = _IDENTIFIER.sub(_BLANK, masked)
+    if masked != text:
+        segments = _long_segments(masked)
+    for match in segments:
+        segment = _BENIGN.sub(_BLANK, match.group())
         if _PHONE.search(segment):
             kinds.add("phone")
             segment = _PHONE.sub(_BLANK, segment)
@@ -181,6 +204,24 @@ def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
     elif isinstance(value, list | tuple):
         for index, item in enumerate(value):
             yield from _strings(item, f"{path}[{index}]")
+
+
+def _long_segments(text: str) -> list[re.Match[str]]:
+    """The stretches of digits and separators that hold 8 digits or more."""
+    return [
+        match
+        for match in _SEGMENT.finditer(text)
+        if match.end() - match.start() >= 8
+        and len(_NON_DIGITS.sub("", match.group())) >= 8
+    ]
+
+
+def _maybe_in_identifier(text: str, match: re.Match[str]) -> bool:
+    """Whether a stretch may be part of a UUID or a hash (searched for only then)."""
+    start, end = match.span()
+    return (start > 0 and text[start - 1] in _HEX_NEIGHBOURS) or (
+        end < len(text) and text[end] in _HEX_NEIGHBOURS
+    )
 
 
 def _contains_bsn(text: str) -> bool:

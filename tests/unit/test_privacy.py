@@ -6,6 +6,8 @@ import dataclasses
 import re
 import string
 import timeit
+import uuid as uuid_module
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import assume, given
@@ -28,6 +30,7 @@ BSNS = [
     "10000021",  # 8 digits: 010000021 with its leading zero dropped
     "zaal 2 123456782",  # a number before it does not hide it
     "14-03-2025 1234 56 782",  # nor does a date
+    "id 07356847-69ae-4bee-9bd6-15f915a5badd, bsn 111222333",  # nor an identifier
     "\uff11\uff11\uff11\uff12\uff12\uff12\uff13\uff13\uff13",  # full-width digits
 ]
 
@@ -56,6 +59,8 @@ PHONES = [
     "tel.+31612345678",
     "06\u00a012345678",  # a no-break space
     "020 123 4567 8 kinderen",  # a count after it
+    "06 12 03 2025",  # not a date after a phone's area code
+    "06 2024 2025",  # nor a pair of years
 ]
 
 
@@ -135,8 +140,16 @@ CLEAN_BY_SHAPE = [
     "€ 12.345.611",
     "https://www.example.nl/agenda/123456782",
     "NL91 ABNA 0417 1643 00",  # an IBAN, not a phone number
+    "NL91ABNA0417164300",
+    "08 01 1990 10:30",
+    "01 01 1990 12 deelnemers",
     "01-03-2025 10:30",
     "09.30-12.00 14 deelnemers",
+    "07356847-69ae-4bee-9bd6-15f915a5badd",  # UUIDs and hashes are identifiers
+    "36b2dda1-b08b-4005-acea-004971801600",
+    "a85a8a9c055e428bae39181388a3720a",
+    "2025-01-26T03:36:50.248078+00:00",  # machine-written timestamps
+    "2025-02-14 12:16:16.159032+01:00",
 ]
 
 
@@ -302,3 +315,22 @@ def test_a_number_that_fails_the_11_test_is_clean(digits: str) -> None:
 @given(text=_WORDS)
 def test_letters_and_spaces_are_clean(text: str) -> None:
     assert find_personal_data(text) == []
+
+
+@given(uuid=st.uuids(), upper=st.booleans())
+def test_uuids_are_clean(uuid: uuid_module.UUID, upper: bool) -> None:
+    text = str(uuid).upper() if upper else str(uuid)
+    assert find_personal_data(f"activiteit {text}") == []
+    assert find_personal_data(uuid.hex) == []
+
+
+@given(
+    moment=st.datetimes(
+        min_value=datetime(1900, 1, 1),  # dates are recognised in 1900-2099
+        max_value=datetime(2099, 12, 31),
+        timezones=st.sampled_from([UTC, timezone(timedelta(hours=2))]),
+    )
+)
+def test_timestamps_are_clean(moment: datetime) -> None:
+    assert find_personal_data(moment.isoformat()) == []
+    assert find_personal_data(str(moment)) == []
