@@ -19,20 +19,16 @@ from flask_smorest.utils import prepare_response
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from events.privacy import Finding
-from events.store import EventIdConflict, StreamContended, WrongExpectedVersion
+from events.store import (
+    EventIdConflict,
+    PersonalDataFound,
+    StreamContended,
+    WrongExpectedVersion,
+)
 
 log = logging.getLogger(__name__)
 
 PROBLEM = "application/problem+json"
-
-
-class PersonalDataFound(Exception):
-    """Free text that holds a BSN, an e-mail address or a phone number."""
-
-    def __init__(self, findings: list[Finding]) -> None:
-        super().__init__(", ".join(f"{f.field}: {f.kind}" for f in findings))
-        self.findings = findings
 
 
 def problem(

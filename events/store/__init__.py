@@ -3,6 +3,7 @@
 from events.store.engine import create_store_engine, normalise_url
 from events.store.errors import (
     EventIdConflict,
+    PersonalDataFound,
     StoreError,
     StreamContended,
     WrongExpectedVersion,
@@ -13,6 +14,7 @@ __all__ = [
     "ANY",
     "AppendResult",
     "EventIdConflict",
+    "PersonalDataFound",
     "SqlEventStore",
     "StoreError",
     "StreamContended",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from events.privacy import Finding
+
 
 class StoreError(Exception):
     """Base of the store's refusals."""
@@ -37,3 +39,15 @@ class StreamContended(StoreError):
             f"stream {stream_id!r}: no free version after {attempts} tries"
         )
         self.stream_id = stream_id
+
+
+class PersonalDataFound(StoreError):
+    """A payload holds a BSN, an e-mail address or a phone number (invariant 9).
+
+    The log is immutable, so such an event is refused before it is written; the
+    findings name the fields, never the data.
+    """
+
+    def __init__(self, findings: list[Finding]) -> None:
+        super().__init__(", ".join(f"{f.field}: {f.kind}" for f in findings))
+        self.findings = findings

@@ -12,8 +12,14 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from events.base import Metadata, NewEvent, RecordedEvent
+from events.privacy import screen
 from events.store import postgres, sqlite
-from events.store.errors import EventIdConflict, StreamContended, WrongExpectedVersion
+from events.store.errors import (
+    EventIdConflict,
+    PersonalDataFound,
+    StreamContended,
+    WrongExpectedVersion,
+)
 from events.store.tables import events
 from events.upcasters import UPCASTERS, UpcasterTable, upcast
 
@@ -74,6 +80,9 @@ class SqlEventStore:
             raise ValueError("nothing to append")
         if len({e.event_id for e in new_events}) != len(new_events):
             raise ValueError("event ids must be unique within one append")
+        findings = [f for e in new_events for f in screen(e.data)]
+        if findings:
+            raise PersonalDataFound(findings)
         reconnected = False
         for _attempt in range(MAX_VERSION_RACES):
             try:

@@ -13,6 +13,7 @@ from events import Metadata, NewEvent
 from events.store import (
     ANY,
     EventIdConflict,
+    PersonalDataFound,
     SqlEventStore,
     WrongExpectedVersion,
     create_store_engine,
@@ -190,3 +191,12 @@ def test_an_append_survives_the_server_dropping_pooled_connections(pg_store):
     result = pg_store.append("s", [make_event()])
     assert result.stream_version == 2
     assert [e.stream_version for e in pg_store.read_stream("s")] == [1, 2]
+
+
+def test_the_store_itself_refuses_personal_data(store):
+    """Invariant 9 holds for every writer, not only the API."""
+    with pytest.raises(PersonalDataFound) as refused:
+        store.append("s", [make_event(note="bel 06-12345678", ok="niets")])
+    assert [(f.field, f.kind) for f in refused.value.findings] == [("note", "phone")]
+    assert "06-12345678" not in str(refused.value)
+    assert store.read_all() == []
