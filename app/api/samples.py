@@ -1,8 +1,29 @@
-"""Visitor and workplace samples."""
+"""Visitor and workplace samples: counted in windows, listed, retracted."""
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
+import uuid
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from app.api.reach import branches_in_reach, may_see, read_stream
+from app.api.recording import answer, live_records, period_arg, retract
+from app.api.writes import append, build, earlier, with_id
+from app.auth import CHECK_IN, READERS, requires
+from app.commands import source_of
+from app.idempotency import event_id
+from app.schemas.common import PeriodQuerySchema, RecordedSchema, RetractSchema
+from app.schemas.samples import (
+    VisitorSampleOutSchema,
+    VisitorSampleSchema,
+    WorkplaceSampleOutSchema,
+    WorkplaceSampleSchema,
+)
+from events import RecordedEvent
+from events.counts import VisitorSampleTaken, WorkplaceOccupancySampled
+from events.store import AppendResult
 
 blp = Blueprint(
     "samples",
@@ -10,3 +31,101 @@ blp = Blueprint(
     url_prefix="/samples",
     description="Visitor and workplace samples",
 )
+
+# The two kinds, by the name in their paths: (event type, stream prefix).
+KINDS = {
+    "visitors": (VisitorSampleTaken, "visitor-sample-"),
+    "workplaces": (WorkplaceOccupancySampled, "workplace-sample-"),
+}
+
+
+def take_sample(kind: str, data: dict[str, Any], event_id: uuid.UUID) -> AppendResult:
+    """Append one sample; its id is its event id's, so a re-sent one is found."""
+    event_type, prefix = KINDS[kind]
+    event = build(event_type, data, sample_id=event_id.hex,
+                  window_start=data["window_start"].isoformat())  # fmt: skip
+    history = read_stream(f"{prefix}{event_id.hex}")
+    found = earlier(with_id(history, event_id), event, event_id)
+    return found or append(event, data, expected_version=0, event_id=event_id)
+
+
+def _out(event: RecordedEvent) -> dict[str, Any]:
+    shown = {**event.data, "occurred_at": event.occurred_at, "position": event.position}
+    if event.type == WorkplaceOccupancySampled.TYPE:
+        shown["occupancy"] = round(event.data["occupied"] / event.data["places"], 4)
+    return shown
+
+
+def _samples(kind: str, query: dict[str, Any]) -> list[dict[str, Any]]:
+    event_type, prefix = KINDS[kind]
+    period = period_arg(query["period"])
+    branches = branches_in_reach(query.get("branch"))
+    return [_out(e) for e in live_records(event_type.TYPE, prefix, period, branches)]
+
+
+def _post(kind: str, data: dict[str, Any]) -> dict[str, Any]:
+    sample_id = event_id(0)
+    result = take_sample(kind, data, sample_id)
+    return answer(sample_id.hex, result, source_of(data["occurred_at"]))
+
+
+def _retract(kind: str, sample_id: str, data: dict[str, Any]) -> dict[str, Any]:
+    event_type, prefix = KINDS[kind]
+    history = read_stream(f"{prefix}{sample_id}")
+    if not history or not may_see(history[0].data["branch"]):
+        abort(404, message="No such sample.")
+    return retract(f"{prefix}{sample_id}", event_type.TYPE, data)
+
+
+@blp.route("/visitors")
+class Visitors(MethodView):
+    @requires(*READERS)
+    @blp.arguments(PeriodQuerySchema, location="query")
+    @blp.response(200, VisitorSampleOutSchema(many=True))
+    def get(self, query):
+        """List the visitor samples of a period."""
+        return _samples("visitors", query)
+
+    @requires(*CHECK_IN)
+    @blp.arguments(VisitorSampleSchema)
+    @blp.response(201, RecordedSchema)
+    def post(self, data):
+        """Record the people counted in a zone during a window."""
+        return _post("visitors", data)
+
+
+@blp.route("/visitors/<sample_id>/retract")
+class RetractVisitors(MethodView):
+    @requires(*CHECK_IN)
+    @blp.arguments(RetractSchema)
+    @blp.response(201, RecordedSchema)
+    def post(self, data, sample_id):
+        """Retract a visitor sample taken in error."""
+        return _retract("visitors", sample_id, data)
+
+
+@blp.route("/workplaces")
+class Workplaces(MethodView):
+    @requires(*READERS)
+    @blp.arguments(PeriodQuerySchema, location="query")
+    @blp.response(200, WorkplaceSampleOutSchema(many=True))
+    def get(self, query):
+        """List the workplace samples of a period, with their occupancy."""
+        return _samples("workplaces", query)
+
+    @requires(*CHECK_IN)
+    @blp.arguments(WorkplaceSampleSchema)
+    @blp.response(201, RecordedSchema)
+    def post(self, data):
+        """Record how many study and work places were taken at a moment."""
+        return _post("workplaces", data)
+
+
+@blp.route("/workplaces/<sample_id>/retract")
+class RetractWorkplaces(MethodView):
+    @requires(*CHECK_IN)
+    @blp.arguments(RetractSchema)
+    @blp.response(201, RecordedSchema)
+    def post(self, data, sample_id):
+        """Retract a workplace sample taken in error."""
+        return _retract("workplaces", sample_id, data)

@@ -1,9 +1,165 @@
-"""Sessions and check-ins."""
+"""Sessions: opened for an activity, checked in to, closed, their count corrected."""
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from app.api.checkins import check_in, retract_check_in
+from app.api.reach import (
+    SEEING,
+    activity_in_reach,
+    branches_in_reach,
+    read_every,
+    read_stream,
+    same_branch,
+    session_in_reach,
+)
+from app.api.recording import answer, new_id
+from app.api.sessions_state import Session, fold_activity, fold_session
+from app.api.writes import build, recorded
+from app.auth import CHECK_IN, requires
+from app.commands import source_of
+from app.idempotency import event_id
+from app.schemas.activities import (
+    CheckInSchema,
+    HeadcountSchema,
+    SessionCloseSchema,
+    SessionOpenSchema,
+    SessionOutSchema,
+    SessionQuerySchema,
+)
+from app.schemas.common import RecordedSchema, RetractSchema
+from events.activities import HeadcountCorrected, SessionClosed, SessionOpened
 
 blp = Blueprint(
     "sessions", __name__, url_prefix="/sessions", description="Sessions and check-ins"
 )
+
+
+SHOWN = (
+    "session_id", "activity_id", "branch", "status", "opened_at", "closed_at",
+    "goal_codes", "headcount", "tickets_issued", "participants", "version",
+)  # fmt: skip
+
+
+def out(session: Session, title: str | None) -> dict[str, Any]:
+    """A session as the API shows it, with the title of its activity."""
+    return {
+        **{name: getattr(session, name) for name in SHOWN},
+        "activity_title": title,
+        "checkins": len(session.checkins),
+        "by_role": session.by("role"),
+        "by_age_band": session.by("age_band"),
+    }
+
+
+def _title(activity_id: str) -> str | None:
+    activity = fold_activity(read_stream(f"activity-{activity_id}"))
+    return None if activity is None else activity.plan["title"]
+
+
+def _opened_on(query: dict[str, Any]) -> list[dict[str, Any]]:
+    zone = current_app.extensions["bieb_config"].zone
+    start = datetime.combine(query["date"], time.min, zone)
+    end = datetime.combine(query["date"] + timedelta(days=1), time.min, zone)
+    branches = branches_in_reach(query.get("branch"))
+    opened = read_every([SessionOpened.TYPE], "session-", occurred_from=start,
+                        occurred_to=end)  # fmt: skip
+    titles: dict[str, str | None] = {}
+    found = []
+    for event in (e for e in opened if e.data["branch"] in branches):
+        session = fold_session(read_stream(event.stream_id))
+        if session.activity_id not in titles:
+            titles[session.activity_id] = _title(session.activity_id)
+        found.append(out(session, titles[session.activity_id]))
+    return found
+
+
+@blp.route("")
+class Sessions(MethodView):
+    @requires(*SEEING)
+    @blp.arguments(SessionQuerySchema, location="query")
+    @blp.response(200, SessionOutSchema(many=True))
+    def get(self, query):
+        """List the sessions opened on a local day, with their activity's title."""
+        return _opened_on(query)
+
+    @requires(*CHECK_IN)
+    @blp.arguments(SessionOpenSchema)
+    @blp.response(201, RecordedSchema)
+    def post(self, data):
+        """Open a session of an activity: it takes check-ins from now on."""
+        activity, _ = activity_in_reach(data["activity_id"])
+        same_branch(data, activity.branch, "activity")
+        if activity.cancelled:
+            abort(409, message="The activity was cancelled.", kind="cancelled")
+        session_id = new_id()
+        goals = activity.plan["goal_codes"]
+        event = build(SessionOpened, data, session_id=session_id, goal_codes=goals)
+        return recorded(session_id, event, data, expected_version=0)
+
+
+@blp.route("/<session_id>")
+class SessionView(MethodView):
+    @requires(*SEEING)
+    @blp.response(200, SessionOutSchema)
+    def get(self, session_id):
+        """A session's state: open or closed, check-ins, headcount and tickets."""
+        session, _ = session_in_reach(session_id)
+        return out(session, _title(session.activity_id))
+
+
+@blp.route("/<session_id>/close")
+class CloseSession(MethodView):
+    @requires(*CHECK_IN)
+    @blp.arguments(SessionCloseSchema)
+    @blp.response(201, RecordedSchema)
+    def post(self, data, session_id):
+        """Close a session, with its headcount and tickets if counted."""
+        session, _ = session_in_reach(session_id)
+        same_branch(data, session.branch, "session")
+        if session.closed_at is not None:
+            abort(409, message="The session was closed already.", kind="closed")
+        event = build(SessionClosed, data, session_id=session_id)
+        return recorded(session_id, event, data, expected_version=session.version)
+
+
+@blp.route("/<session_id>/headcount")
+class Headcount(MethodView):
+    @requires(*CHECK_IN)
+    @blp.arguments(HeadcountSchema)
+    @blp.response(201, RecordedSchema)
+    def post(self, data, session_id):
+        """Correct a session's headcount: the typed-in total replaces the count."""
+        session, _ = session_in_reach(session_id)
+        same_branch(data, session.branch, "session")
+        event = build(HeadcountCorrected, data, session_id=session_id)
+        return recorded(session_id, event, data)
+
+
+@blp.route("/<session_id>/checkins")
+class CheckIns(MethodView):
+    @requires(*CHECK_IN)
+    @blp.arguments(CheckInSchema)
+    @blp.response(201, RecordedSchema)
+    def post(self, data, session_id):
+        """Check one participant in: a role and an age band, never a name."""
+        checkin_id = event_id(0)
+        result = check_in(session_id, data, checkin_id)
+        return answer(str(checkin_id), result, source_of(data["occurred_at"]))
+
+
+@blp.route("/<session_id>/checkins/<checkin_id>/retract")
+class RetractCheckIn(MethodView):
+    @requires(*CHECK_IN)
+    @blp.arguments(RetractSchema)
+    @blp.response(201, RecordedSchema)
+    def post(self, data, session_id, checkin_id):
+        """Retract a check-in made in error; the session no longer counts it."""
+        result = retract_check_in(session_id, checkin_id, data)
+        return answer(checkin_id, result, source_of(data["occurred_at"]))

@@ -1,0 +1,96 @@
+"""The shapes of an offline batch: its items by kind, and the answer per item.
+
+(Schemas, kept beside the sync views: app/schemas/ holds no module for sync.)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+from app.schemas.activities import CheckInSchema
+from app.schemas.common import code
+from app.schemas.samples import VisitorSampleSchema, WorkplaceSampleSchema
+
+MAX_ITEMS = 1000
+ITEM_KINDS = ("checkin", "visitor_sample", "workplace_sample")
+
+
+class ItemFields:
+    """What every item adds to its kind's fields: its id, kind and moment."""
+
+    id = fields.UUID(
+        required=True,
+        metadata={"description": "The client's event id: a re-sent item is kept once."},
+    )
+    kind = fields.String(required=True, validate=validate.OneOf(ITEM_KINDS))
+    occurred_at = fields.AwareDateTime(
+        required=True, metadata={"description": "When it happened on the tablet."}
+    )
+
+
+class CheckInItemSchema(ItemFields, CheckInSchema):
+    session_id = code(64, required=True)
+
+
+class VisitorItemSchema(ItemFields, VisitorSampleSchema):
+    pass
+
+
+class WorkplaceItemSchema(ItemFields, WorkplaceSampleSchema):
+    pass
+
+
+class SyncItemSchema(Schema):
+    """One item: `id`, `kind`, `occurred_at` and the fields of its kind.
+
+    checkin: session_id, role, age_band, district, new_target_group.
+    visitor_sample: zone, window_start, minutes, people, method.
+    workplace_sample: zone, window_start, places, occupied.
+    """
+
+    id = fields.UUID(required=True)
+    kind = fields.String(required=True, metadata={"enum": list(ITEM_KINDS)})
+    occurred_at = fields.AwareDateTime(required=True)
+    branch = fields.String()
+    session_id = fields.String()
+    role = fields.String()
+    age_band = fields.String()
+    district = fields.String(allow_none=True)
+    new_target_group = fields.String(allow_none=True)
+    zone = fields.String()
+    window_start = fields.AwareDateTime()
+    minutes = fields.Integer()
+    people = fields.Integer()
+    method = fields.String()
+    places = fields.Integer()
+    occupied = fields.Integer()
+
+
+class Item(fields.Nested):
+    """An item as sent: checked later on its own, so one bad item fails alone."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        return value
+
+
+class SyncBatchSchema(Schema):
+    items = fields.List(
+        Item(SyncItemSchema),
+        required=True,
+        validate=validate.Length(1, MAX_ITEMS),
+        metadata={"description": f"Up to {MAX_ITEMS} items, answered in order."},
+    )
+
+
+class SyncResultSchema(Schema):
+    id = fields.Raw(metadata={"description": "The item's id, as sent."})
+    status = fields.Integer(metadata={"enum": [200, 201, 404, 409, 422]})
+    duplicate = fields.Boolean(metadata={"description": "Already in the log."})
+    position = fields.Integer()
+    errors = fields.List(fields.Dict())
+
+
+class SyncAnswerSchema(Schema):
+    results = fields.List(fields.Nested(SyncResultSchema))
