@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from events.store.engine import create_store_engine
-from events.store.tables import metadata
+from events.store.read_models import metadata
 
 config = context.config
 url = config.attributes.get("database_url") or config.get_main_option("sqlalchemy.url")

@@ -1,0 +1,36 @@
+"""Read-model tables: written by the projections (workers), read by the app.
+
+They live beside the log so that both floors reach them without an upward
+import. Every table here can be dropped and rebuilt from the log.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Column, Float, Integer, String, Table
+
+from events.store.tables import UtcDateTime, metadata
+
+# Where each projection has read up to; written in the same transaction as the
+# projection's rows (exactly-once effect, DESIGN invariant 5).
+projection_checkpoints = Table(
+    "projection_checkpoints",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("position", BigInteger, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+# Figures per goal and indicator, by month: any period is a sum of months.
+# `dimension` splits an indicator ("theme:digid"); "" is the indicator's total.
+goal_figures = Table(
+    "goal_figures",
+    metadata,
+    Column("municipality", String(100), primary_key=True),
+    Column("branch", String(100), primary_key=True),
+    Column("goal", String(10), primary_key=True),
+    Column("indicator", String(100), primary_key=True),
+    Column("dimension", String(100), primary_key=True),
+    Column("month", String(7), primary_key=True),
+    Column("value", Float, nullable=False),
+    Column("records", Integer, nullable=False),
+)
