@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from flask import current_app
 
-from workers.projections import PROJECTIONS
+from workers.projections import projections
+from workers.projections.base import catch_up
 
 log = logging.getLogger(__name__)
 
@@ -14,6 +16,8 @@ log = logging.getLogger(__name__)
 @shared_task(name="workers.tasks.run_projections", acks_late=True)
 def run_projections() -> int:
     """Bring every projection up to the head of the log; return events applied."""
-    applied = sum(projection.catch_up() for projection in PROJECTIONS)
+    store = current_app.extensions["store"]
+    zone = current_app.extensions["bieb_config"].zone
+    applied = sum(catch_up(p, store) for p in projections(store, zone))
     log.info("projections caught up", extra={"applied": applied})
     return applied

@@ -148,3 +148,31 @@ def test_rebuilt_equals_incrementally_built(store, seed, count, retract_every, b
     assert live == before + tally
     rebuild(projection, store)
     assert figures(store.engine) == live
+
+
+def test_bieb_projections_status_run_and_rebuild(app):
+    """The worker's commands join `bieb` as a Flask CLI plugin."""
+    from click.testing import CliRunner
+
+    from app.cli import main
+
+    store = app.extensions["store"]
+    tally = record_questions(store, seed=5, count=20)
+    config = app.extensions["bieb_config"]
+    env = {
+        "BIEB_DATABASE_URL": config.database_url,
+        "BIEB_INSTANCE_DIR": str(config.instance_dir),
+        "BIEB_TESTING": "1",
+    }
+    runner = CliRunner()
+    status = runner.invoke(main, ["projections", "status"], env=env)
+    assert f"ido_questions\tposition 0\tlag {store.head()}" in status.output
+    assert runner.invoke(main, ["projections", "run"], env=env).exit_code == 0
+    assert figures(store.engine) == tally
+    rebuilt = runner.invoke(main, ["projections", "rebuild", "ido_questions"], env=env)
+    assert "rebuilt from" in rebuilt.output
+    assert figures(store.engine) == tally
+    status = runner.invoke(main, ["projections", "status"], env=env)
+    assert f"position {store.head()}\tlag 0" in status.output
+    unknown = runner.invoke(main, ["projections", "rebuild", "nope"], env=env)
+    assert unknown.exit_code != 0

@@ -1,18 +1,14 @@
-"""The read models kept from the log. Each entry has `catch_up() -> int`.
-
-The per-goal projections arrive with the projections issue; the tick and the
-task that drive them are in place from the start.
-"""
+"""The read models kept from the log, and the projections that keep them."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from events.store import SqlEventStore
+from workers.projections.base import Projection
+from workers.projections.ido import IdoQuestions
 
 
-class Projection(Protocol):
-    name: str
-
-    def catch_up(self) -> int: ...
-
-
-PROJECTIONS: list[Projection] = []
+def projections(store: SqlEventStore, zone: ZoneInfo) -> list[Projection]:
+    """Every projection, in the order the catch-up runs them."""
+    return [IdoQuestions(store, zone)]
