@@ -6,7 +6,7 @@ import logging
 
 from flask import Flask, Response, g, request
 
-from app import agreements, api, auth, health, idempotency
+from app import agreements, api, auth, health, idempotency, metrics
 from app.background import celery_init_app
 from app.config import Config
 from app.errors import register_domain_errors
@@ -56,6 +56,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.after_request(_finish_request)
 
     app.register_blueprint(health.bp)
+    app.register_blueprint(metrics.bp)
     rest_api.init_app(app)
     api.register(rest_api)
     register_domain_errors(app)

@@ -1,0 +1,59 @@
+"""GET /metrics in Prometheus text format, read from the database at scrape time.
+
+The figures come from the log and the checkpoints themselves, not from counters
+in one process: gunicorn runs several, and the database is the same for all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from flask import Blueprint, Response, current_app
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client.core import CollectorRegistry, GaugeMetricFamily, Metric
+from sqlalchemy import func, select
+
+from events.store.read_models import projection_checkpoints
+from events.store.tables import events
+
+bp = Blueprint("metrics", __name__)
+
+
+class StoreCollector:
+    """Events appended by type, and each read model's position and lag."""
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+
+    def collect(self) -> Iterator[Metric]:
+        appended = GaugeMetricFamily(
+            "bieb_events_appended", "Events in the log, by type", labels=["type"]
+        )
+        position = GaugeMetricFamily(
+            "bieb_projection_position", "Last position applied", labels=["projection"]
+        )
+        lag = GaugeMetricFamily(
+            "bieb_projection_lag", "Events not yet applied", labels=["projection"]
+        )
+        with self.engine.connect() as conn:
+            by_type = select(events.c.event_type, func.count()).group_by(
+                events.c.event_type
+            )
+            for type_name, count in conn.execute(by_type):
+                appended.add_metric([type_name], count)
+            head = conn.execute(select(func.max(events.c.position))).scalar() or 0
+            table = projection_checkpoints
+            for name, at in conn.execute(select(table.c.name, table.c.position)):
+                position.add_metric([name], at)
+                lag.add_metric([name], head - at)
+        head_metric = GaugeMetricFamily("bieb_log_head", "Last position in the log")
+        head_metric.add_metric([], head)
+        yield from (appended, head_metric, position, lag)
+
+
+@bp.get("/metrics")
+def metrics() -> Response:
+    """Prometheus metrics: the log and the read models."""
+    registry = CollectorRegistry()
+    registry.register(StoreCollector(current_app.extensions["store"].engine))
+    return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
