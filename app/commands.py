@@ -27,8 +27,8 @@ def source_of(occurred_at: datetime, now: datetime | None = None) -> str:
     return "backdated" if now - occurred_at > BACKDATE_AFTER else "live"
 
 
-def request_metadata() -> Metadata:
-    """Who and what asked, as every event of this request will say."""
+def request_metadata(source: str = "live") -> Metadata:
+    """Who and what asked, as every event of this request will say, and how."""
     account = current_account()
     request_id = g.get("request_id")
     return Metadata(
@@ -37,6 +37,7 @@ def request_metadata() -> Metadata:
         request_id=request_id,
         correlation_id=request.headers.get("X-Correlation-ID") or request_id,
         causation_id=request.headers.get("X-Causation-ID"),
+        source=source,
     )
 
 
@@ -46,12 +47,16 @@ def record(
     *,
     expected_version: int | None = ANY,
     event_ids: Sequence[uuid.UUID] | None = None,
+    source: str | None = None,
 ) -> AppendResult:
-    """Append events of one stream atomically (the store screens them first)."""
+    """Append events of one stream atomically (the store screens them first).
+
+    `source` goes in the metadata; None means `source_of(occurred_at)`.
+    """
     streams = {event.stream_id for event in events}
     if len(streams) != 1:
         raise ValueError(f"one append, one stream; got {sorted(streams)}")
-    metadata = request_metadata()
+    metadata = request_metadata(source or source_of(occurred_at))
     ids = event_ids or [event_id(i) for i in range(len(events))]
     new_events = [
         NewEvent(

@@ -21,6 +21,10 @@ class Metadata(NamedTuple):
     request_id: str | None = None
     correlation_id: str | None = None
     causation_id: str | None = None
+    # How the fact reached the register: "live" as it happened, "backdated" when
+    # recorded after the fact, "imported" from the spreadsheets kept before it.
+    # Metadata, not payload: a retry recorded later must carry the same payload.
+    source: str = "live"
 
     def to_dict(self) -> dict[str, str | None]:
         return self._asdict()
@@ -85,9 +89,6 @@ class Event:
 
     municipality: str
     branch: str
-    # How the fact reached the register: "live" as it happened, "backdated" when
-    # recorded after the fact, "imported" from the spreadsheets kept before it.
-    source: str = "live"
 
     @property
     def stream_id(self) -> str:

@@ -25,10 +25,10 @@ class EffortNoted(Event):
 @register
 @dataclass(frozen=True, kw_only=True)
 class HistoricFigureImported(Event):
-    """A figure kept in a spreadsheet before the register existed (source: imported).
+    """A figure kept in a spreadsheet before the register existed.
 
-    Imported again for the same goal, period and indicator, it replaces the
-    earlier import.
+    Its metadata says source "imported". Imported again for the same goal,
+    period and indicator, it replaces the earlier import.
     """
 
     TYPE = "HistoricFigureImported"

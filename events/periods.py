@@ -12,6 +12,9 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 PATTERN = re.compile(r"(?P<year>\d{4})(?:-(?P<part>H[12]|Q[1-4]|\d{2}))?")
+# The years a period may lie in: far wider than any agreement, and narrow enough
+# that every bound converts to UTC (year 1 in Amsterdam is year 0 in UTC).
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 
 @dataclass(frozen=True, order=True)
@@ -55,6 +58,8 @@ def parse_period(text: str) -> Period:
             f"not a period: {text!r} (use 2025, 2025-H1, 2025-Q2, 2025-03)"
         )
     year, part = int(match["year"]), match["part"]
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(f"not a year from {FIRST_YEAR} to {LAST_YEAR}: {text!r}")
     if part is None:
         first, months = 1, 12
     elif part[0] == "H":

@@ -10,16 +10,10 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from app.api.reach import (
-    SEEING,
-    activity_in_reach,
-    branches_in_reach,
-    read_every,
-    same_branch,
-)
-from app.api.recording import new_id, period_arg
+from app.api.reach import SEEING, activity_in_reach, branches_asked, same_branch
+from app.api.reading import period_arg, read_every
+from app.api.recording import new_id, record_one
 from app.api.sessions_state import Activity, fold_activity
-from app.api.writes import build, recorded
 from app.auth import STAFF, requires
 from app.schemas.activities import (
     ActivityChangeSchema,
@@ -28,6 +22,7 @@ from app.schemas.activities import (
     CancelSchema,
 )
 from app.schemas.common import PeriodQuerySchema, RecordedSchema
+from events import Event
 from events.activities import ActivityCancelled, ActivityChanged, ActivityPlanned
 
 blp = Blueprint(
@@ -60,10 +55,19 @@ def _plan(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _record(
+    event_type: type[Event], activity_id: str, data: dict[str, Any], version: int
+) -> dict[str, Any]:
+    """Append an event to an activity's stream, if still at `version`."""
+    return record_one(
+        event_type, activity_id, data, expected_version=version, activity_id=activity_id
+    )
+
+
 def _activities(query: dict[str, Any]) -> list[Activity]:
     period = period_arg(query["period"])
     zone = current_app.extensions["bieb_config"].zone
-    branches = branches_in_reach(query.get("branch"))
+    branches = branches_asked(query["branch"])
     streams = defaultdict(list)
     for event in read_every(ACTIVITY_TYPES, "activity-"):
         streams[event.stream_id].append(event)
@@ -95,8 +99,7 @@ class Activities(MethodView):
     def post(self, data):
         """Plan an activity."""
         activity_id = new_id()
-        event = build(ActivityPlanned, _plan(data), activity_id=activity_id)
-        return recorded(activity_id, event, data, expected_version=0)
+        return _record(ActivityPlanned, activity_id, _plan(data), version=0)
 
 
 @blp.route("/<activity_id>")
@@ -117,8 +120,7 @@ class ActivityView(MethodView):
         if expected is not None and expected != activity.version:
             message = f"The activity is at version {activity.version}, not {expected}."
             abort(409, message=message, kind="version-conflict")
-        event = build(ActivityChanged, _plan(data), activity_id=activity_id)
-        return recorded(activity_id, event, data, expected_version=activity.version)
+        return _record(ActivityChanged, activity_id, _plan(data), activity.version)
 
 
 @blp.route("/<activity_id>/cancel")
@@ -129,8 +131,7 @@ class CancelActivity(MethodView):
     def post(self, data, activity_id):
         """Cancel an activity."""
         activity = _changeable(activity_id, data)
-        event = build(ActivityCancelled, data, activity_id=activity_id)
-        return recorded(activity_id, event, data, expected_version=activity.version)
+        return _record(ActivityCancelled, activity_id, data, activity.version)
 
 
 def _changeable(activity_id: str, data: dict[str, Any]) -> Activity:

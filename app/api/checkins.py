@@ -8,12 +8,11 @@ from typing import Any
 from flask_smorest import abort
 
 from app.api.reach import same_branch, session_in_reach
+from app.api.recording import Appended, append, build, earlier
 from app.api.sessions_state import Session
-from app.api.writes import append, build, earlier
 from events import RecordedEvent
 from events.activities import ParticipantCheckedIn
 from events.corrections import RecordRetracted
-from events.store import AppendResult
 
 
 class Sessions:
@@ -37,7 +36,7 @@ def check_in(
     data: dict[str, Any],
     event_id: uuid.UUID,
     sessions: Sessions | None = None,
-) -> AppendResult:
+) -> Appended:
     """Append one check-in with its event id; a re-sent one is found, not added."""
     session, by_id = (sessions or Sessions()).get(session_id)
     same_branch(data, session.branch, "session")
@@ -53,7 +52,7 @@ def check_in(
 
 def retract_check_in(
     session_id: str, checkin_id: str, data: dict[str, Any]
-) -> AppendResult:
+) -> Appended:
     """Append a RecordRetracted for a live check-in of the session."""
     session, _ = session_in_reach(session_id)
     same_branch(data, session.branch, "session")

@@ -10,34 +10,22 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import abort
 
-from app.api.outreach import (
-    alive_between,
-    blp,
-    close,
-    closed_by,
-    current,
-    lifespans,
-    live_events,
-    out,
-    own_stream,
-    period_bounds,
-    wanted_branches,
-)
-from app.api.recording import live_records, new_id, period_arg, record_one, retract
+from app.api.lifespans import alive_between, close, closed_by, current, lifespans
+from app.api.outreach import blp
+from app.api.reach import branches_asked
+from app.api.reading import live_records, period_arg, period_bounds, shown
+from app.api.recording import new_id, record_one, retract
 from app.auth import READERS, STAFF, requires
 from app.schemas.common import PeriodQuerySchema, RecordedSchema, RetractSchema
-from app.schemas.outreach import (
-    CommunityOutSchema,
-    CommunitySchema,
-    EndSchema,
-    MeetingSchema,
-)
+from app.schemas.outreach import CommunitySchema, EndSchema, MeetingSchema
+from app.schemas.outreach_out import CommunityOutSchema
 from events import RecordedEvent
 from events.outreach import CommunityEnded, CommunityMeetingHeld, CommunityRegistered
 from events.periods import Period
 
 LIFE = (CommunityRegistered, CommunityEnded)
 TYPES = tuple(t.TYPE for t in LIFE)
+MEETINGS = (CommunityMeetingHeld.TYPE,)
 
 
 def by_community(meetings: Iterable[RecordedEvent]) -> dict[str, list[RecordedEvent]]:
@@ -60,17 +48,15 @@ def community_out(
         "end_reason": state["closed_reason"],
         "meeting_count": len(meetings),
         "participants": sum(m.data["participants"] for m in meetings),
-        "meetings": [out(m) for m in meetings],
+        "meetings": [shown(m) for m in meetings],
     }
 
 
 def communities_in(period: Period, branches: list[str]) -> list[dict[str, Any]]:
     """The communities alive in a period, each with its meetings in the period."""
     start, end = period_bounds(period)
-    found = live_events(TYPES, "community-", branches)
-    meetings = live_records(
-        CommunityMeetingHeld.TYPE, "community-meeting-", period, branches
-    )
+    found = live_records(TYPES, "community-", branches)
+    meetings = live_records(MEETINGS, "community-meeting-", branches, period)
     held = by_community(meetings)
     alive = [s for s in lifespans(found, *TYPES) if alive_between(s, start, end)]
     return [
@@ -111,7 +97,7 @@ class Communities(MethodView):
     def get(self, query):
         """List the communities active in a period, with their meetings in it."""
         period = period_arg(query["period"])
-        return communities_in(period, wanted_branches(query))
+        return communities_in(period, branches_asked(query["branch"]))
 
     @requires(*STAFF)
     @blp.arguments(CommunitySchema)
@@ -131,9 +117,7 @@ class Community(MethodView):
     def get(self, community_id):
         """One community, with its status now and all its meetings."""
         state = _community(community_id)
-        meetings = live_events(
-            [CommunityMeetingHeld.TYPE], "community-meeting-", [state["branch"]]
-        )
+        meetings = live_records(MEETINGS, "community-meeting-", [state["branch"]])
         held = by_community(meetings).get(community_id, [])
         return community_out(state, datetime.now(UTC), held)
 
@@ -175,6 +159,5 @@ class RetractMeeting(MethodView):
     def post(self, data, community_id, meeting_id):
         """Retract a community meeting recorded in error."""
         stream = f"community-meeting-{meeting_id}"
-        if own_stream(stream, "meeting")[0].data["community_id"] != community_id:
-            abort(404, message="No such meeting.")
-        return retract(stream, CommunityMeetingHeld.TYPE, data)
+        meeting = CommunityMeetingHeld.TYPE
+        return retract(stream, meeting, data, community_id=community_id)

@@ -45,6 +45,9 @@ class FeedMetadataSchema(Schema):
     request_id = fields.String(allow_none=True)
     correlation_id = fields.String(allow_none=True)
     causation_id = fields.String(allow_none=True)
+    source = fields.String(
+        metadata={"description": "live, backdated or imported: how it was recorded"}
+    )
 
 
 class FeedEventSchema(Schema):

@@ -8,14 +8,16 @@ from typing import Any
 
 from flask import Response, current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
-from app.agreements import branches_of
-from app.api.recording import live_records, new_id, period_arg, record_one, retract
-from app.auth import READERS, STAFF, current_account, requires
+from app.api.reach import branches_asked, stream_in_reach
+from app.api.reading import live_records, period_arg, shown
+from app.api.recording import new_id, record_one, retract
+from app.auth import READERS, STAFF, requires
 from app.i18n import t
 from app.schemas.common import PeriodQuerySchema, RecordedSchema, RetractSchema
 from app.schemas.ido import IdoQuestionOutSchema, IdoQuestionSchema
+from events import RecordedEvent
 from events.ido import IdoQuestionLogged
 
 blp = Blueprint("ido", __name__, url_prefix="/ido", description="IDO desk questions")
@@ -26,17 +28,10 @@ CSV_COLUMNS = [
 ]  # fmt: skip
 
 
-def _out(event) -> dict[str, Any]:
-    return {**event.data, "occurred_at": event.occurred_at, "position": event.position}
-
-
-def _questions(query: dict[str, Any]) -> list:
+def _questions(query: dict[str, Any]) -> list[RecordedEvent]:
     period = period_arg(query["period"])
-    allowed = branches_of(current_account().municipality)
-    wanted = [query["branch"]] if query.get("branch") else allowed
-    return live_records(
-        IdoQuestionLogged.TYPE, "ido-", period, [b for b in wanted if b in allowed]
-    )
+    branches = branches_asked(query["branch"])
+    return live_records([IdoQuestionLogged.TYPE], "ido-", branches, period)
 
 
 @blp.route("/questions")
@@ -46,7 +41,7 @@ class Questions(MethodView):
     @blp.response(200, IdoQuestionOutSchema(many=True))
     def get(self, query):
         """List the IDO questions of a period."""
-        return [_out(e) for e in _questions(query)]
+        return [shown(e) for e in _questions(query)]
 
     @requires(*STAFF)
     @blp.arguments(IdoQuestionSchema)
@@ -63,12 +58,7 @@ class Question(MethodView):
     @blp.response(200, IdoQuestionOutSchema)
     def get(self, question_id):
         """One IDO question."""
-        store = current_app.extensions["store"]
-        history = store.read_stream(f"ido-{question_id}", limit=1)
-        allowed = branches_of(current_account().municipality)
-        if not history or history[0].data["branch"] not in allowed:
-            abort(404, message="No such question.")
-        return _out(history[0])
+        return shown(stream_in_reach(f"ido-{question_id}")[0])
 
 
 @blp.route("/questions/<question_id>/retract")

@@ -1,33 +1,26 @@
-"""The loan figures CSV from the library system: read, check every row, append.
+"""The loan figures CSV from the library system: read the file, check every row.
 
-The layout is in docs/LOANS_CSV.md. Nothing is written unless every row is good.
-Rows are appended per stream (a branch's month) with event ids derived from the
-file's content hash, the row number and the figure each replaces: a retried or
-repeated import writes nothing twice, even when two copies race, yet a figure
-corrected by hand and then imported back is written again.
+The layout is in docs/LOANS_CSV.md. Every problem of every row is named (the
+first MAX_ERRORS of them), and nothing is imported unless every row is good;
+`loans_import` appends the rows.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
-import uuid
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from typing import Any
 
 from flask import current_app, request
 from flask_smorest import abort
 
-from app.agreements import agreement_for, branches_of
-from app.auth import current_account
-from app.commands import record, source_of
+from app.agreements import agreement_for
+from app.api.reach import branches_in_reach
+from app.schemas.common import OUTSIDE
 from app.schemas.counts import COLLECTION, MONTH, month_start
-from events import Event, RecordedEvent
-from events.counts import LoanFiguresRecorded
 from events.privacy import find_personal_data
 
 HEADER = ["maand", "vestiging", "doelgroep", "collectie", "uitleningen"]
@@ -36,23 +29,6 @@ CSV_TYPES = {"text/csv", "application/csv", "text/plain"}
 MAX_BYTES = 5 * 1024 * 1024  # far above a library's years of monthly rows
 MAX_ERRORS = 500
 MAX_LOANS = 1_000_000
-PAGE = 10_000
-NAMESPACE = uuid.UUID("8f4d2a8e-3c1b-4f0e-9a57-2b6d7c1e0f93")
-
-# For the OpenAPI document: the request has no marshmallow schema to show.
-REQUEST_BODY = {
-    "content": {
-        "text/csv": {"schema": {"type": "string"}},
-        "multipart/form-data": {
-            "schema": {
-                "type": "object",
-                "properties": {"file": {"type": "string", "format": "binary"}},
-                "required": ["file"],
-            }
-        },
-    },
-    "description": "The library system's export; layout in docs/LOANS_CSV.md.",
-}
 
 
 @dataclass(frozen=True)
@@ -146,7 +122,7 @@ class RowChecker:
     """Checks rows one by one, keeping the good ones and every problem."""
 
     def __init__(self) -> None:
-        self.reach = set(branches_of(current_account().municipality))
+        self.reach = set(branches_in_reach())
         self.zone = current_app.extensions["bieb_config"].zone
         self.now = datetime.now(self.zone)
         self.rows: list[Row] = []
@@ -194,7 +170,7 @@ class RowChecker:
             return "lies in the future"
         branch = values["vestiging"].lower()
         if branch in self.reach and agreement_for(branch, begins) is None:
-            return "lies outside the years of the branch's agreement"
+            return OUTSIDE
         return None
 
     def _vestiging(self, branch: str, _: dict[str, str]) -> str | None:
@@ -213,96 +189,3 @@ class RowChecker:
         if not loans.isascii() or not loans.isdigit():
             return "write the loans as a whole number without separators, e.g. 1250"
         return None if int(loans) <= MAX_LOANS else f"more than {MAX_LOANS:,}"
-
-
-def read_branch(
-    event_type: type[Event],
-    branch: str,
-    start: datetime | None = None,
-    end: datetime | None = None,
-) -> list[RecordedEvent]:
-    """Every event of a counts type about one branch in [start, end), in log order."""
-    store = current_app.extensions["store"]
-    # Streams are named "<kind>-{branch}-...": a prefix, checked against the data
-    # because "loans-heemstede-" is also the start of "loans-heemstede-zuid-".
-    prefix = event_type.STREAM.split("{branch}")[0] + f"{branch}-"
-    window = {"occurred_from": start, "occurred_to": end, "limit": PAGE}
-    found: list[RecordedEvent] = []
-    after = 0
-    while True:
-        batch = store.read_types(
-            [event_type.TYPE], stream_prefix=prefix, after=after, **window
-        )
-        found.extend(e for e in batch if e.data["branch"] == branch)
-        if len(batch) < PAGE:
-            return found
-        after = batch[-1].position
-
-
-def import_rows(rows: list[Row], content: bytes) -> dict[str, Any]:
-    """Append what the checked rows change; the 201 body."""
-    positions = Importer(rows, content).run()
-    return {
-        "imported": len(positions),
-        "unchanged": len(rows) - len(positions),
-        "months": sorted({row.month for row in rows}),
-        "positions": positions,
-    }
-
-
-class Importer:
-    """Appends the rows that change a figure, one append per branch and month."""
-
-    def __init__(self, rows: list[Row], content: bytes) -> None:
-        self.rows = rows
-        self.digest = hashlib.sha256(content).hexdigest()
-        self.zone = current_app.extensions["bieb_config"].zone
-        self.current = self._current()
-
-    def run(self) -> list[int]:
-        streams: dict[tuple[str, str], list[Row]] = defaultdict(list)
-        for row in self.rows:
-            now = self.current.get((row.branch, *row.key))
-            if now is None or now.data["loans"] != row.loans:
-                streams[(row.branch, row.month)].append(row)
-        positions: list[int] = []
-        for (branch, month), rows in sorted(streams.items()):
-            positions.extend(self._append(branch, month, rows))
-        return positions
-
-    def _current(self) -> dict[tuple[str, ...], RecordedEvent]:
-        """The figure now in the log per branch, month, audience and collection."""
-        latest: dict[tuple[str, ...], RecordedEvent] = {}
-        for branch in sorted({row.branch for row in self.rows}):
-            months = [month_start(r.month) for r in self.rows if r.branch == branch]
-            start = datetime.combine(min(months), time(), self.zone)
-            end = datetime.combine(max(months) + timedelta(days=1), time(), self.zone)
-            for event in read_branch(LoanFiguresRecorded, branch, start, end):
-                data = event.data
-                key = (branch, data["month"], data["audience"], data["collection"])
-                latest[key] = event
-        return latest
-
-    def _append(self, branch: str, month: str, rows: list[Row]) -> tuple[int, ...]:
-        occurred_at = datetime.combine(month_start(month), time(), self.zone)
-        municipality = agreement_for(branch, occurred_at).municipality.code
-        events = [
-            LoanFiguresRecorded(
-                municipality=municipality,
-                branch=branch,
-                source=source_of(occurred_at),
-                month=month,
-                audience=row.audience,
-                collection=row.collection,
-                loans=row.loans,
-            )
-            for row in rows
-        ]
-        ids = [self._event_id(row) for row in rows]
-        return record(events, occurred_at, event_ids=ids).positions
-
-    def _event_id(self, row: Row) -> uuid.UUID:
-        """Stable for a row of this file replacing this figure: a retry reuses it."""
-        replaced = self.current.get((row.branch, *row.key))
-        before = str(replaced.event_id) if replaced else "-"
-        return uuid.uuid5(NAMESPACE, f"{self.digest}|{row.number}|{before}")

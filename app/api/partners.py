@@ -7,21 +7,15 @@ from typing import Any
 
 from flask.views import MethodView
 
-from app.api.outreach import (
-    alive_between,
-    blp,
-    close,
-    closed_by,
-    current,
-    lifespans,
-    live_events,
-    period_bounds,
-    wanted_branches,
-)
-from app.api.recording import new_id, period_arg, record_one
+from app.api.lifespans import alive_between, close, closed_by, current, lifespans
+from app.api.outreach import blp
+from app.api.reach import branches_asked
+from app.api.reading import live_records, period_arg, period_bounds
+from app.api.recording import new_id, record_one
 from app.auth import READERS, STAFF, requires
 from app.schemas.common import PeriodQuerySchema, RecordedSchema
-from app.schemas.outreach import EndSchema, PartnerOutSchema, PartnerSchema
+from app.schemas.outreach import EndSchema, PartnerSchema
+from app.schemas.outreach_out import PartnerOutSchema
 from events.outreach import PartnerJoined, PartnerLeft
 
 
@@ -45,7 +39,7 @@ class Partners(MethodView):
         """List the partners active at any time in a period; status at its end."""
         start, end = period_bounds(period_arg(query["period"]))
         types = [PartnerJoined.TYPE, PartnerLeft.TYPE]
-        found = live_events(types, "partner-", wanted_branches(query))
+        found = live_records(types, "partner-", branches_asked(query["branch"]))
         states = lifespans(found, PartnerJoined.TYPE, PartnerLeft.TYPE)
         return [partner_out(s, end) for s in states if alive_between(s, start, end)]
 

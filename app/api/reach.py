@@ -1,13 +1,13 @@
-"""What an account may see: its branches, and the activities and sessions in them.
+"""What an account may see: its branches, and the records of those branches.
 
-A record out of an account's reach is answered as unknown (404), so that a
-tablet or another municipality's staff cannot even learn that it exists.
+A tablet reaches its own branch; staff and viewers the branches of their
+municipality; an admin every branch. A record out of an account's reach is
+answered as unknown (404), so that a tablet or another municipality's staff
+cannot even learn that it exists; a branch out of reach named in a query is
+refused (422 naming `branch`), as is an unknown one.
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
-from typing import Any
 
 from flask import current_app
 from flask_smorest import abort
@@ -17,44 +17,44 @@ from app.api.sessions_state import Activity, Session, fold_activity, fold_sessio
 from app.auth import current_account
 from events import RecordedEvent
 
-PAGE = 10_000
 # Who may read activities and sessions: readers, and tablets for their own branch.
 SEEING = ("admin", "staff", "viewer", "tablet")
 
 
-def may_see(branch: str) -> bool:
-    """Whether the account reads and writes for this branch."""
+def branches_in_reach() -> list[str]:
+    """The branches the account reads and writes for."""
     account = current_account()
     if account.role == "tablet":
-        return branch == account.branch
-    return branch in branches_of(account.municipality)
+        return [account.branch]
+    return branches_of(account.municipality)
 
 
-def branches_in_reach(asked: str | None = None) -> list[str]:
-    """The branches a list is for: the one asked for if in reach, else all in reach."""
-    account = current_account()
-    allowed = (
-        [account.branch]
-        if account.role == "tablet"
-        else branches_of(account.municipality)
-    )
-    return [b for b in ([asked] if asked else allowed) if b in allowed]
+def may_see(branch: str) -> bool:
+    """Whether the account reads and writes for this branch."""
+    return branch in branches_in_reach()
+
+
+def branches_asked(asked: str | None) -> list[str]:
+    """The branches a list covers: all in reach, or the one asked for if in reach."""
+    allowed = branches_in_reach()
+    if asked is None:
+        return allowed
+    if asked not in allowed:
+        detail = f"unknown branch {asked!r}"
+        abort(422, errors=[{"field": "branch", "in": "query", "detail": detail}])
+    return [asked]
 
 
 def read_stream(stream: str) -> list[RecordedEvent]:
     return current_app.extensions["store"].read_stream(stream)
 
 
-def read_every(types: Sequence[str], prefix: str, **window: Any) -> list[RecordedEvent]:
-    """Every event of some types in streams with a prefix, page by page."""
-    store = current_app.extensions["store"]
-    found: list[RecordedEvent] = []
-    while True:
-        after = found[-1].position if found else 0
-        page = store.read_types(types, stream_prefix=prefix, after=after, **window)
-        found.extend(page)
-        if len(page) < PAGE:
-            return found
+def stream_in_reach(stream: str) -> list[RecordedEvent]:
+    """A record's stream; 404 when it is empty or of a branch out of reach."""
+    history = read_stream(stream)
+    if not history or not may_see(history[0].data["branch"]):
+        abort(404, message="No such record.")
+    return history
 
 
 def activity_in_reach(activity_id: str) -> tuple[Activity, list[RecordedEvent]]:

@@ -1,92 +1,151 @@
-"""Helpers every resource uses to record and to read back its records."""
+"""Writing records: build an event from request data, append it, answer the 201.
+
+Every write of one event goes through `append`, which decides the event's
+source once (live or back-dated, kept in the metadata) and hands it back for
+the answer. A caller that checked a stream's history passes the version it read
+(`expected_version`), so the check still holds when the event lands; check-ins
+and offline items pass the client's `event_id`.
+"""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
-from flask import current_app
 from flask_smorest import abort
 
+from app.api.reach import may_see, read_stream
 from app.commands import record, source_of
 from events import Event, RecordedEvent
 from events.corrections import RecordRetracted
-from events.periods import Period, parse_period
-from events.store import AppendResult
+from events.store import ANY, AppendResult
+
+
+class Appended(NamedTuple):
+    """Where an append put its event, and the source it was recorded with."""
+
+    result: AppendResult
+    source: str
 
 
 def new_id() -> str:
     return uuid.uuid4().hex
 
 
-def answer(record_id: str, result: AppendResult, source: str) -> dict[str, Any]:
+def answer(record_id: str, appended: Appended) -> dict[str, Any]:
+    """The 201 body of a write: the record's id, and where it is in the log."""
+    result = appended.result
     return {
         "id": record_id,
         "stream": result.stream_id,
         "positions": list(result.positions),
-        "source": source,
+        "source": appended.source,
     }
 
 
-def record_one(event_type: type[Event], record_id: str, data: dict[str, Any],
-               **fields: Any) -> dict[str, Any]:  # fmt: skip
-    """Build one event from loaded request data and append it; the 201 body."""
+def build(event_type: type[Event], data: dict[str, Any], **fields: Any) -> Event:
+    """An event from loaded request data, with its branch's context."""
     context = {k: data[k] for k in ("municipality", "branch")}
-    source = source_of(data["occurred_at"])
     payload = {k: v for k, v in data.items() if k in event_type.__dataclass_fields__}
-    event = event_type(**{**payload, **context, **fields, "source": source})
-    result = record([event], data["occurred_at"])
-    return answer(record_id, result, source)
+    return event_type(**{**payload, **context, **fields})
 
 
-def retract(stream: str, retracted_type: str, data: dict[str, Any]) -> dict[str, Any]:
+def append(
+    event: Event,
+    data: dict[str, Any],
+    *,
+    expected_version: int | None = ANY,
+    event_id: uuid.UUID | None = None,
+) -> Appended:
+    """Append one event (screened, stamped) at the moment the request gave."""
+    when = data["occurred_at"]
+    source = source_of(when)
+    ids = None if event_id is None else [event_id]
+    result = record(
+        [event], when, expected_version=expected_version, event_ids=ids, source=source
+    )
+    return Appended(result, source)
+
+
+def record_one(
+    event_type: type[Event],
+    record_id: str,
+    data: dict[str, Any],
+    *,
+    expected_version: int | None = ANY,
+    event_id: uuid.UUID | None = None,
+    **fields: Any,
+) -> dict[str, Any]:
+    """Build one event from loaded request data and append it; the 201 body."""
+    event = build(event_type, data, **fields)
+    options = {"expected_version": expected_version, "event_id": event_id}
+    return answer(record_id, append(event, data, **options))
+
+
+def with_id(
+    history: Sequence[RecordedEvent], event_id: uuid.UUID
+) -> RecordedEvent | None:
+    """The event of a stream with this id, if any."""
+    return next((e for e in history if e.event_id == event_id), None)
+
+
+def earlier(
+    found: RecordedEvent | None, event: Event, event_id: uuid.UUID
+) -> Appended | None:
+    """The earlier append of this event id, if `found`: a re-sent record.
+
+    409 if the id was used for other content.
+    """
+    if found is None:
+        return None
+    if found.type != event.TYPE or found.data != _as_stored(event.to_data()):
+        message = f"The id {event_id} was used for another record."
+        abort(409, message=message, kind="event-id-reused")
+    result = AppendResult(
+        found.stream_id, (found.position,), found.stream_version, replayed=True
+    )
+    return Appended(result, found.metadata.source)
+
+
+def retract(
+    stream: str, retracted_type: str, data: dict[str, Any], **match: str
+) -> dict[str, Any]:
     """Append a RecordRetracted for the live record of `retracted_type` in a stream."""
-    store = current_app.extensions["store"]
-    history = store.read_stream(stream)
-    target = next((e for e in history if e.type == retracted_type), None)
-    if target is None:
-        abort(404, message="No such record.")
+    history = read_stream(stream)
+    target = _target(history, retracted_type, match)
     if any(e.type == RecordRetracted.TYPE for e in history):
         abort(409, message="This record was retracted already.", kind="retracted")
     event = RecordRetracted(
         municipality=target.data["municipality"],
         branch=target.data["branch"],
-        source=source_of(data["occurred_at"]),
         stream=stream,
         retracted_event_id=str(target.event_id),
         retracted_type=retracted_type,
         reason=data.get("reason"),
     )
-    result = record([event], data["occurred_at"], expected_version=len(history))
-    return answer(stream, result, event.source)
+    return answer(stream, append(event, data, expected_version=len(history)))
 
 
-def period_arg(text: str) -> Period:
-    try:
-        return parse_period(text)
-    except ValueError as error:
-        abort(422, errors=[{"field": "period", "in": "query", "detail": str(error)}])
+def _target(
+    history: Sequence[RecordedEvent], retracted_type: str, match: dict[str, str]
+) -> RecordedEvent:
+    """The record a retraction is for; 404 if none, out of reach, or not `match`.
+
+    `match` names fields the record must hold: a community's meeting is
+    retracted only through that community.
+    """
+    target = next((e for e in history if e.type == retracted_type), None)
+    if (
+        target is None
+        or not may_see(target.data["branch"])
+        or any(target.data.get(k) != v for k, v in match.items())
+    ):
+        abort(404, message="No such record.")
+    return target
 
 
-def live_records(
-    event_type: str,
-    stream_prefix: str,
-    period: Period,
-    branches: Sequence[str],
-) -> list[RecordedEvent]:
-    """The records of a type in a period and branches, leaving out retracted ones."""
-    store = current_app.extensions["store"]
-    start, end = period.bounds(current_app.extensions["bieb_config"].zone)
-    found = store.read_types(
-        [event_type], stream_prefix=stream_prefix, occurred_from=start, occurred_to=end
-    )
-    retracted = {
-        e.data["retracted_event_id"]
-        for e in store.read_types([RecordRetracted.TYPE], stream_prefix=stream_prefix)
-    }
-    return [
-        e
-        for e in found
-        if e.data["branch"] in branches and str(e.event_id) not in retracted
-    ]
+def _as_stored(data: dict[str, Any]) -> Any:
+    """A payload as the store gives it back (tuples as lists, and so on)."""
+    return json.loads(json.dumps(data))

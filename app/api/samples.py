@@ -6,13 +6,20 @@ import uuid
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
-from app.api.reach import branches_in_reach, may_see, read_stream
-from app.api.recording import answer, live_records, period_arg, retract
-from app.api.writes import append, build, earlier, with_id
+from app.api.reach import branches_asked, read_stream
+from app.api.reading import live_records, period_arg, shown
+from app.api.recording import (
+    Appended,
+    answer,
+    append,
+    build,
+    earlier,
+    retract,
+    with_id,
+)
 from app.auth import CHECK_IN, READERS, requires
-from app.commands import source_of
 from app.idempotency import event_id
 from app.schemas.common import PeriodQuerySchema, RecordedSchema, RetractSchema
 from app.schemas.samples import (
@@ -23,7 +30,6 @@ from app.schemas.samples import (
 )
 from events import RecordedEvent
 from events.counts import VisitorSampleTaken, WorkplaceOccupancySampled
-from events.store import AppendResult
 
 blp = Blueprint(
     "samples",
@@ -39,7 +45,7 @@ KINDS = {
 }
 
 
-def take_sample(kind: str, data: dict[str, Any], event_id: uuid.UUID) -> AppendResult:
+def take_sample(kind: str, data: dict[str, Any], event_id: uuid.UUID) -> Appended:
     """Append one sample; its id is its event id's, so a re-sent one is found."""
     event_type, prefix = KINDS[kind]
     event = build(event_type, data, sample_id=event_id.hex,
@@ -50,30 +56,27 @@ def take_sample(kind: str, data: dict[str, Any], event_id: uuid.UUID) -> AppendR
 
 
 def _out(event: RecordedEvent) -> dict[str, Any]:
-    shown = {**event.data, "occurred_at": event.occurred_at, "position": event.position}
+    out = shown(event)
     if event.type == WorkplaceOccupancySampled.TYPE:
-        shown["occupancy"] = round(event.data["occupied"] / event.data["places"], 4)
-    return shown
+        out["occupancy"] = round(event.data["occupied"] / event.data["places"], 4)
+    return out
 
 
 def _samples(kind: str, query: dict[str, Any]) -> list[dict[str, Any]]:
     event_type, prefix = KINDS[kind]
     period = period_arg(query["period"])
-    branches = branches_in_reach(query.get("branch"))
-    return [_out(e) for e in live_records(event_type.TYPE, prefix, period, branches)]
+    branches = branches_asked(query["branch"])
+    found = live_records([event_type.TYPE], prefix, branches, period)
+    return [_out(e) for e in found]
 
 
 def _post(kind: str, data: dict[str, Any]) -> dict[str, Any]:
     sample_id = event_id(0)
-    result = take_sample(kind, data, sample_id)
-    return answer(sample_id.hex, result, source_of(data["occurred_at"]))
+    return answer(sample_id.hex, take_sample(kind, data, sample_id))
 
 
 def _retract(kind: str, sample_id: str, data: dict[str, Any]) -> dict[str, Any]:
     event_type, prefix = KINDS[kind]
-    history = read_stream(f"{prefix}{sample_id}")
-    if not history or not may_see(history[0].data["branch"]):
-        abort(404, message="No such sample.")
     return retract(f"{prefix}{sample_id}", event_type.TYPE, data)
 
 

@@ -4,17 +4,25 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from app.api.outreach import blp, out, retract_own, wanted_branches
-from app.api.recording import live_records, new_id, period_arg, record_one
+from app.api.outreach import blp
+from app.api.reach import branches_asked
+from app.api.reading import live_records, period_arg, shown
+from app.api.recording import new_id, record_one, retract
 from app.auth import READERS, STAFF, requires
 from app.schemas.common import PeriodQuerySchema, RecordedSchema, RetractSchema
-from app.schemas.outreach import (
+from app.schemas.outreach import AdviceConversationSchema, SchoolLessonSchema
+from app.schemas.outreach_out import (
     AdviceConversationOutSchema,
-    AdviceConversationSchema,
     SchoolLessonOutSchema,
-    SchoolLessonSchema,
 )
 from events.outreach import AdviceConversationHeld, SchoolLessonGiven
+
+
+def _listed(event_type: str, prefix: str, query: dict) -> list[dict]:
+    """The live records of a type in the period and branches a query asks for."""
+    period = period_arg(query["period"])
+    branches = branches_asked(query["branch"])
+    return [shown(e) for e in live_records([event_type], prefix, branches, period)]
 
 
 @blp.route("/school-lessons")
@@ -24,11 +32,7 @@ class SchoolLessons(MethodView):
     @blp.response(200, SchoolLessonOutSchema(many=True))
     def get(self, query):
         """List the school lessons of a period, with the pupils each reached."""
-        period = period_arg(query["period"])
-        found = live_records(
-            SchoolLessonGiven.TYPE, "school-lesson-", period, wanted_branches(query)
-        )
-        return [out(e) for e in found]
+        return _listed(SchoolLessonGiven.TYPE, "school-lesson-", query)
 
     @requires(*STAFF)
     @blp.arguments(SchoolLessonSchema)
@@ -47,7 +51,7 @@ class RetractSchoolLesson(MethodView):
     def post(self, data, lesson_id):
         """Retract a school lesson recorded in error."""
         stream = f"school-lesson-{lesson_id}"
-        return retract_own(stream, SchoolLessonGiven.TYPE, data, "lesson")
+        return retract(stream, SchoolLessonGiven.TYPE, data)
 
 
 @blp.route("/advice-conversations")
@@ -57,11 +61,7 @@ class AdviceConversations(MethodView):
     @blp.response(200, AdviceConversationOutSchema(many=True))
     def get(self, query):
         """List the advice conversations of a period."""
-        period = period_arg(query["period"])
-        found = live_records(
-            AdviceConversationHeld.TYPE, "advice-", period, wanted_branches(query)
-        )
-        return [out(e) for e in found]
+        return _listed(AdviceConversationHeld.TYPE, "advice-", query)
 
     @requires(*STAFF)
     @blp.arguments(AdviceConversationSchema)
@@ -85,4 +85,4 @@ class RetractAdviceConversation(MethodView):
     def post(self, data, conversation_id):
         """Retract an advice conversation recorded in error."""
         stream = f"advice-{conversation_id}"
-        return retract_own(stream, AdviceConversationHeld.TYPE, data, "conversation")
+        return retract(stream, AdviceConversationHeld.TYPE, data)

@@ -13,17 +13,15 @@ from app.api.checkins import check_in, retract_check_in
 from app.api.reach import (
     SEEING,
     activity_in_reach,
-    branches_in_reach,
-    read_every,
+    branches_asked,
     read_stream,
     same_branch,
     session_in_reach,
 )
-from app.api.recording import answer, new_id
+from app.api.reading import read_every
+from app.api.recording import answer, new_id, record_one
 from app.api.sessions_state import Session, fold_activity, fold_session
-from app.api.writes import build, recorded
 from app.auth import CHECK_IN, requires
-from app.commands import source_of
 from app.idempotency import event_id
 from app.schemas.activities import (
     CheckInSchema,
@@ -67,9 +65,9 @@ def _opened_on(query: dict[str, Any]) -> list[dict[str, Any]]:
     zone = current_app.extensions["bieb_config"].zone
     start = datetime.combine(query["date"], time.min, zone)
     end = datetime.combine(query["date"] + timedelta(days=1), time.min, zone)
-    branches = branches_in_reach(query.get("branch"))
-    opened = read_every([SessionOpened.TYPE], "session-", occurred_from=start,
-                        occurred_to=end)  # fmt: skip
+    branches = branches_asked(query["branch"])
+    window = {"occurred_from": start, "occurred_to": end}
+    opened = read_every([SessionOpened.TYPE], "session-", **window)
     titles: dict[str, str | None] = {}
     found = []
     for event in (e for e in opened if e.data["branch"] in branches):
@@ -99,9 +97,8 @@ class Sessions(MethodView):
         if activity.cancelled:
             abort(409, message="The activity was cancelled.", kind="cancelled")
         session_id = new_id()
-        goals = activity.plan["goal_codes"]
-        event = build(SessionOpened, data, session_id=session_id, goal_codes=goals)
-        return recorded(session_id, event, data, expected_version=0)
+        fields = {"session_id": session_id, "goal_codes": activity.plan["goal_codes"]}
+        return record_one(SessionOpened, session_id, data, expected_version=0, **fields)
 
 
 @blp.route("/<session_id>")
@@ -125,8 +122,13 @@ class CloseSession(MethodView):
         same_branch(data, session.branch, "session")
         if session.closed_at is not None:
             abort(409, message="The session was closed already.", kind="closed")
-        event = build(SessionClosed, data, session_id=session_id)
-        return recorded(session_id, event, data, expected_version=session.version)
+        return record_one(
+            SessionClosed,
+            session_id,
+            data,
+            expected_version=session.version,
+            session_id=session_id,
+        )
 
 
 @blp.route("/<session_id>/headcount")
@@ -138,8 +140,7 @@ class Headcount(MethodView):
         """Correct a session's headcount: the typed-in total replaces the count."""
         session, _ = session_in_reach(session_id)
         same_branch(data, session.branch, "session")
-        event = build(HeadcountCorrected, data, session_id=session_id)
-        return recorded(session_id, event, data)
+        return record_one(HeadcountCorrected, session_id, data, session_id=session_id)
 
 
 @blp.route("/<session_id>/checkins")
@@ -150,8 +151,7 @@ class CheckIns(MethodView):
     def post(self, data, session_id):
         """Check one participant in: a role and an age band, never a name."""
         checkin_id = event_id(0)
-        result = check_in(session_id, data, checkin_id)
-        return answer(str(checkin_id), result, source_of(data["occurred_at"]))
+        return answer(str(checkin_id), check_in(session_id, data, checkin_id))
 
 
 @blp.route("/<session_id>/checkins/<checkin_id>/retract")
@@ -161,5 +161,4 @@ class RetractCheckIn(MethodView):
     @blp.response(201, RecordedSchema)
     def post(self, data, session_id, checkin_id):
         """Retract a check-in made in error; the session no longer counts it."""
-        result = retract_check_in(session_id, checkin_id, data)
-        return answer(checkin_id, result, source_of(data["occurred_at"]))
+        return answer(checkin_id, retract_check_in(session_id, checkin_id, data))

@@ -12,7 +12,7 @@ from events import RecordedEvent
 
 PLAN_TYPES = ("ActivityPlanned", "ActivityChanged")
 # The base fields every event carries: not part of a plan.
-BASE_FIELDS = ("municipality", "branch", "source", "activity_id")
+BASE_FIELDS = ("municipality", "branch", "activity_id")
 
 
 @dataclass(frozen=True)

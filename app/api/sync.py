@@ -16,24 +16,25 @@ from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import HTTPException
 
 from app.api.checkins import Sessions, check_in
+from app.api.recording import Appended
 from app.api.samples import take_sample
-from app.api.sync_schemas import (
+from app.auth import CHECK_IN, requires
+from app.errors import PersonalDataFound, flatten
+from app.schemas.sync import (
     CheckInItemSchema,
     SyncAnswerSchema,
     SyncBatchSchema,
     VisitorItemSchema,
     WorkplaceItemSchema,
 )
-from app.auth import CHECK_IN, requires
-from app.errors import PersonalDataFound, flatten
-from events.store import AppendResult, EventIdConflict, WrongExpectedVersion
+from events.store import EventIdConflict, WrongExpectedVersion
 
 blp = Blueprint("sync", __name__, url_prefix="/sync", description="Offline tablet sync")
 
-Handler = Callable[[dict[str, Any], Sessions], AppendResult]
+Handler = Callable[[dict[str, Any], Sessions], Appended]
 
 
-def _checkin(data: dict[str, Any], sessions: Sessions) -> AppendResult:
+def _checkin(data: dict[str, Any], sessions: Sessions) -> Appended:
     return check_in(data["session_id"], data, data["id"], sessions)
 
 
@@ -54,7 +55,7 @@ REFUSED_FIELD = {
 }
 
 
-def _apply(item: Any, sessions: Sessions) -> AppendResult:
+def _apply(item: Any, sessions: Sessions) -> Appended:
     if not isinstance(item, dict):
         raise ValidationError({"(item)": ["must be an object"]})
     if item.get("kind") not in ITEMS:
@@ -90,7 +91,7 @@ def sync_item(item: Any, sessions: Sessions) -> dict[str, Any]:
     """One item appended on its own: its status, position or named errors."""
     item_id = item.get("id") if isinstance(item, dict) else None
     try:
-        result = _apply(item, sessions)
+        result = _apply(item, sessions).result
     except (ValidationError, PersonalDataFound, HTTPException,
             EventIdConflict, WrongExpectedVersion) as error:  # fmt: skip
         status, errors = _refused(error)

@@ -14,7 +14,17 @@ from marshmallow import (
 )
 
 from app.agreements import agreement_for
-from app.schemas.common import RecordSchema, choice, code, count, text
+from app.schemas.common import (
+    OUTSIDE,
+    RecordSchema,
+    check_goals,
+    choice,
+    code,
+    count,
+    goal_codes,
+    required_text,
+    text,
+)
 
 KINDS = (
     "reading_aloud", "language_cafe", "workshop", "lecture", "digital_skills",
@@ -29,20 +39,15 @@ AGE_BANDS = ("0-3", "4-12", "12-18", "18-30", "30-65", "65+", "all")
 PERSON_AGE_BANDS = AGE_BANDS[:-1]
 ROLES = ("child", "parent", "adult", "professional", "volunteer")
 NEW_TARGET_GROUPS = ("newcomer", "refugee")
-OUTSIDE = "lies outside the years of the branch's agreement"
 
 
 class ActivitySchema(RecordSchema):
     """An activity's whole plan: what, for whom, when, with whom, for which goals."""
 
-    GOAL_FIELDS = ("goal_codes",)
-
-    title = fields.String(required=True, validate=validate.Length(1, 200))
+    title = required_text(200)
     kind = choice(KINDS, required=True)
-    goal_codes = fields.List(
-        code(10), required=True, validate=validate.Length(1, 20),
-        metadata={"example": ["1.2", "4.2"]},
-    )  # fmt: skip
+    # A code given twice counts once; checked below, under the activity's agreement.
+    goal_codes = goal_codes(example="1.2", distinct=False)
     target_group = choice(TARGET_GROUPS, required=True)
     age_band = choice(AGE_BANDS, required=True)
     starts_at = fields.AwareDateTime(required=True)
@@ -71,10 +76,7 @@ class ActivitySchema(RecordSchema):
                 raise ValidationError(OUTSIDE, field_name=name)
         # The goals are those of the agreement the activity takes place under.
         held = agreement_for(data["branch"], data["starts_at"])
-        unknown = [c for c in data["goal_codes"] if not held.has_goal(c)]
-        if unknown:
-            message = f"unknown goal codes: {', '.join(unknown)}"
-            raise ValidationError(message, field_name="goal_codes")
+        check_goals(held, data, ("goal_codes",))
         data["goal_codes"] = list(dict.fromkeys(data["goal_codes"]))
         return data
 

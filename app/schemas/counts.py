@@ -15,9 +15,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask import current_app
-from marshmallow import Schema, ValidationError, fields, post_load, validate
+from marshmallow import ValidationError, fields, post_load, validate
 
-from app.schemas.common import RecordSchema, choice, count
+from app.schemas.common import Number, RecordSchema, choice, count
 from events.periods import iso_week_start
 
 AUDIENCES = ("youth", "adult")
@@ -52,15 +52,6 @@ def valid_collection(value: str) -> None:
 def month_start(month: str) -> date:
     """The first day of a month written YYYY-MM."""
     return date(int(month[:4]), int(month[5:7]), 1)
-
-
-class Number(fields.Float):
-    """A JSON number: a string or a boolean is refused, not converted."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any):
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.make_error("invalid")
-        return super()._deserialize(value, attr, data, **kwargs)
 
 
 def hours(**kwargs: Any) -> Number:
@@ -146,112 +137,3 @@ class ServiceHoursSchema(DatedRecordSchema):
     def counts_on(self, data: dict[str, Any]) -> date:
         # ISO weeks belong to the year (and half-year) of their Thursday.
         return iso_week_start(data["week"]) + timedelta(days=3)
-
-
-class FiguresQuerySchema(Schema):
-    """?period=2025-H1&branch=heemstede"""
-
-    period = fields.String(required=True, metadata={"example": "2025-H1"})
-    branch = fields.String(load_default=None)
-
-
-class LoanFigureOutSchema(Schema):
-    branch = fields.String()
-    month = fields.String()
-    audience = fields.String()
-    collection = fields.String()
-    loans = fields.Integer()
-    source = fields.String()
-    position = fields.Integer()
-
-
-class BranchMonthSchema(Schema):
-    branch = fields.String()
-    month = fields.String()
-
-
-class LoanTotalsSchema(Schema):
-    youth = fields.Integer()
-    adult = fields.Integer()
-    all = fields.Integer()
-
-
-class LoansOutSchema(Schema):
-    """The current loan figures of a period, their totals, and what is missing."""
-
-    period = fields.String()
-    figures = fields.List(fields.Nested(LoanFigureOutSchema))
-    totals = fields.Nested(LoanTotalsSchema)
-    missing = fields.List(
-        fields.Nested(BranchMonthSchema),
-        metadata={"description": "Months begun in the agreement without any figure."},
-    )
-
-
-class LoanImportOutSchema(Schema):
-    """The answer to a CSV import: rows written, rows already so, months covered."""
-
-    imported = fields.Integer(metadata={"description": "Rows written now."})
-    unchanged = fields.Integer(
-        metadata={"description": "Rows whose figure the register holds already."}
-    )
-    months = fields.List(fields.String())
-    positions = fields.List(fields.Integer())
-
-
-class MemberCountSchema(Schema):
-    counted_on = fields.String()
-    members = fields.Integer()
-
-
-class MembershipsOutRowSchema(Schema):
-    branch = fields.String()
-    audience = fields.String()
-    start = fields.Nested(
-        MemberCountSchema,
-        allow_none=True,
-        metadata={"description": "The latest count on or before the first day."},
-    )
-    end = fields.Nested(
-        MemberCountSchema,
-        allow_none=True,
-        metadata={"description": "The latest count on or before the last day."},
-    )
-    change = fields.Integer(allow_none=True)
-
-
-class MembershipsOutSchema(Schema):
-    period = fields.String()
-    counts = fields.List(fields.Nested(MembershipsOutRowSchema))
-
-
-class WeekOutSchema(Schema):
-    branch = fields.String()
-    week = fields.String()
-    staffed_hours = fields.Float()
-    self_service_hours = fields.Float()
-    compliance = fields.Dict(
-        keys=fields.String(),
-        values=fields.Boolean(),
-        metadata={"description": "Per service-hours agreement code: met or not."},
-    )
-    complies = fields.Boolean()
-    source = fields.String()
-    position = fields.Integer()
-
-
-class BranchWeekSchema(Schema):
-    branch = fields.String()
-    week = fields.String()
-
-
-class ServiceHoursOutSchema(Schema):
-    """A period's weeks (an ISO week belongs to the period of its Thursday)."""
-
-    period = fields.String()
-    weeks = fields.List(fields.Nested(WeekOutSchema))
-    complying_weeks = fields.Integer()
-    missing = fields.List(
-        fields.Nested(BranchWeekSchema),
-        metadata={"description": "Weeks begun in the agreement without a record."},
-    )

@@ -14,8 +14,18 @@ from flask import current_app
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from app.agreements import agreement_for
-from app.schemas.common import RecordSchema, code, resolve_branch, text
-from app.schemas.counts import DatedRecordSchema, Number
+from app.schemas.common import (
+    OUTSIDE,
+    Number,
+    PeriodQuerySchema,
+    RecordSchema,
+    check_goals,
+    code,
+    required_text,
+    resolve_branch,
+    text,
+)
+from app.schemas.counts import DatedRecordSchema
 from events.periods import Period, parse_period
 
 INDICATOR = re.compile(r"[a-z][a-z0-9_]{0,59}")
@@ -34,11 +44,6 @@ def valid_indicator(value: str) -> None:
         raise ValidationError("a code of lower case letters, digits and _")
 
 
-def not_blank(value: str) -> None:
-    if not value.strip():
-        raise ValidationError("write what was done")
-
-
 def period_field() -> fields.String:
     return fields.String(
         required=True, validate=valid_period, metadata={"example": "2025-H1"}
@@ -54,12 +59,12 @@ class EffortNoteSchema(DatedRecordSchema):
     """What the library did for a goal in a period, in words (no names)."""
 
     DATE_FIELD = "period"
+    GOAL_FIELDS = ("goal_code",)
 
     goal_code = code(10, required=True, metadata={"example": "4.3"})
     period = period_field()
-    text = fields.String(
-        required=True,
-        validate=[validate.Length(min=1, max=4000), not_blank],
+    text = required_text(
+        4000,
         metadata={"description": "Screened for personal data: no names, e-mail..."},
     )
 
@@ -72,19 +77,14 @@ class EffortNoteSchema(DatedRecordSchema):
         period, agreement = parse_period(data["period"]), data["agreement"]
         if not ends_within(agreement, period):
             raise ValidationError("ends after the branch's agreement", "period")
-        if not agreement.has_goal(data["goal_code"]):
-            detail = f"unknown goal code: {data['goal_code']}"
-            raise ValidationError(detail, "goal_code")
         data["period"] = period.label
         return data
 
 
-class EffortsQuerySchema(Schema):
+class EffortsQuerySchema(PeriodQuerySchema):
     """?period=2025&goal=4.3: the notes of periods within the one asked for."""
 
-    period = fields.String(required=True, metadata={"example": "2025-H1"})
     goal = fields.String(load_default=None, metadata={"example": "4.3"})
-    branch = fields.String(load_default=None)
 
 
 class EffortNoteOutSchema(Schema):
@@ -149,9 +149,11 @@ def _item_problem(branch: str, item: dict[str, Any]) -> dict[str, list[str]] | N
     if begins > datetime.now(zone):
         return {"period": ["has not begun"]}
     if agreement is None or not ends_within(agreement, period):
-        return {"period": ["lies outside the years of the branch's agreement"]}
-    if not agreement.has_goal(item["goal_code"]):
-        return {"goal_code": [f"unknown goal code: {item['goal_code']}"]}
+        return {"period": [OUTSIDE]}
+    try:
+        check_goals(agreement, item, ("goal_code",))
+    except ValidationError as error:
+        return error.normalized_messages()
     item.update(
         period=period.label,
         occurred_at=begins,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
-from app.schemas.common import RecordSchema, choice, text
+from app.schemas.common import RecordOutSchema, RecordSchema, choice, count, text
 
 THEMES = (
     "belastingdienst",
@@ -36,9 +36,7 @@ class IdoQuestionSchema(RecordSchema):
     help_kind = choice(HELP_KINDS, required=True)
     channel = choice(CHANNELS, load_default="desk")
     referred_to = text(200, load_default=None, metadata={"example": "WIJ Heemstede"})
-    minutes = fields.Integer(
-        load_default=None, strict=True, validate=validate.Range(0, 480)
-    )
+    minutes = count(480, load_default=None)
     visit_id = fields.String(
         load_default=None,
         validate=validate.Length(max=64),
@@ -47,10 +45,8 @@ class IdoQuestionSchema(RecordSchema):
     note = text(1000, load_default=None)
 
 
-class IdoQuestionOutSchema(Schema):
+class IdoQuestionOutSchema(RecordOutSchema):
     question_id = fields.String()
-    occurred_at = fields.AwareDateTime()
-    branch = fields.String()
     themes = fields.List(fields.String())
     help_kind = fields.String()
     channel = fields.String()
@@ -58,5 +54,3 @@ class IdoQuestionOutSchema(Schema):
     minutes = fields.Integer(allow_none=True)
     visit_id = fields.String(allow_none=True)
     note = fields.String(allow_none=True)
-    source = fields.String()
-    position = fields.Integer()

@@ -5,17 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from marshmallow import (
-    Schema,
-    ValidationError,
-    fields,
-    post_load,
-    validate,
-    validates_schema,
-)
+from marshmallow import ValidationError, fields, post_load, validates_schema
 
 from app.agreements import agreement_for
-from app.schemas.common import FUTURE_SLACK, RecordSchema, choice, count
+from app.schemas.common import (
+    FUTURE_SLACK,
+    OUTSIDE,
+    RecordOutSchema,
+    RecordSchema,
+    choice,
+    count,
+)
 
 ZONES = ("plein1", "library", "study_area", "children_area")
 METHODS = ("headcount", "tally")
@@ -43,8 +43,7 @@ class SampleSchema(RecordSchema):
             raise ValidationError("the window ends in the future", "window_start")
         for when in (data["window_start"], moment):
             if agreement_for(data["branch"], when) is None:
-                message = "lies outside the years of the branch's agreement"
-                raise ValidationError(message, field_name="window_start")
+                raise ValidationError(OUTSIDE, field_name="window_start")
         if not given:
             data["occurred_at"] = moment
             data["agreement"] = agreement_for(data["branch"], moment)
@@ -54,9 +53,7 @@ class SampleSchema(RecordSchema):
 class VisitorSampleSchema(SampleSchema):
     """People counted in a zone during a window of some minutes."""
 
-    minutes = fields.Integer(
-        required=True, strict=True, validate=validate.Range(1, 240)
-    )
+    minutes = count(240, minimum=1, required=True)
     people = count(2000, required=True)
     method = choice(METHODS, required=True)
 
@@ -67,7 +64,7 @@ class VisitorSampleSchema(SampleSchema):
 class WorkplaceSampleSchema(SampleSchema):
     """Study and work places in a zone, and how many were taken at a moment."""
 
-    places = fields.Integer(required=True, strict=True, validate=validate.Range(1, 500))
+    places = count(500, minimum=1, required=True)
     occupied = count(500, required=True)
 
     @validates_schema
@@ -77,14 +74,10 @@ class WorkplaceSampleSchema(SampleSchema):
             raise ValidationError(message, field_name="occupied")
 
 
-class SampleOutSchema(Schema):
+class SampleOutSchema(RecordOutSchema):
     sample_id = fields.String()
-    occurred_at = fields.AwareDateTime()
-    branch = fields.String()
     zone = fields.String()
     window_start = fields.String()
-    source = fields.String()
-    position = fields.Integer()
 
 
 class VisitorSampleOutSchema(SampleOutSchema):

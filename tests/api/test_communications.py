@@ -19,8 +19,8 @@ def test_an_item_is_recorded(api, app):
         "goal_codes": ["5.2"],
         "municipality": "heemstede",
         "branch": "heemstede",
-        "source": "backdated",
     }
+    assert event.metadata.source == "backdated"
 
 
 def test_goal_codes_may_be_left_out(api, app):

@@ -22,8 +22,8 @@ def test_a_community_is_registered(api, app):
         "description": "Elke dinsdag",
         "municipality": "heemstede",
         "branch": "heemstede",
-        "source": "backdated",
     }
+    assert event.metadata.source == "backdated"
     assert response.json["stream"] == f"community-{response.json['id']}"
 
 

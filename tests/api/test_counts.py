@@ -40,8 +40,8 @@ class TestLoans:
             **LOAN,
             "branch": "heemstede",
             "municipality": "heemstede",
-            "source": "backdated",
         }
+        assert event.metadata.source == "backdated"
         assert event.stream_id == "loans-heemstede-2025-03"
         # Midnight on 1 March in Amsterdam (UTC+1).
         assert event.occurred_at == datetime(2025, 2, 28, 23, 0, tzinfo=UTC)
@@ -128,8 +128,8 @@ class TestMemberships:
             **MEMBERS,
             "branch": "heemstede",
             "municipality": "heemstede",
-            "source": "backdated",
         }
+        assert event.metadata.source == "backdated"
         assert event.stream_id == "members-heemstede-youth"
         assert event.occurred_at == datetime(2024, 12, 31, 23, 0, tzinfo=UTC)
 
@@ -196,8 +196,8 @@ class TestServiceHours:
             **HOURS,
             "branch": "heemstede",
             "municipality": "heemstede",
-            "source": "backdated",
         }
+        assert event.metadata.source == "backdated"
         assert event.stream_id == "hours-heemstede-2025-W27"
         # Thursday 3 July 2025, the day that puts the week in July and in H2.
         assert event.occurred_at == datetime(2025, 7, 2, 22, 0, tzinfo=UTC)

@@ -42,8 +42,8 @@ class TestEffortNotes:
             "note_id": response.json["id"],
             "branch": "heemstede",
             "municipality": "heemstede",
-            "source": "backdated",
         }
+        assert event.metadata.source == "backdated"
         assert event.stream_id == f"effort-{response.json['id']}"
         assert event.occurred_at == datetime(2024, 12, 31, 23, 0, tzinfo=UTC)
 
@@ -156,8 +156,8 @@ class TestHistory:
             **HISTORY["items"][1],
             "municipality": "heemstede",
             "branch": "heemstede",
-            "source": "imported",
         }
+        assert events[1].metadata.source == "imported"
         assert events[0].data["note"] is None
         assert events[0].occurred_at == datetime(2023, 12, 31, 23, 0, tzinfo=UTC)
         assert response.json["positions"] == [e.position for e in events]

@@ -69,6 +69,7 @@ def test_an_event_with_its_metadata(api, app):
             "request_id": response.headers["X-Request-ID"],
             "correlation_id": response.headers["X-Request-ID"],
             "causation_id": None,
+            "source": "backdated",
         },
     }
 

@@ -8,6 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from app.accounts import create_account
+from tests.api.test_activities import haarlem  # noqa: F401
+
 QUESTION = {
     "themes": ["digid", "toeslagen"],
     "help_kind": "hands_on",
@@ -31,7 +34,8 @@ class TestLogging:
         assert event.data["themes"] == ["digid", "toeslagen"]
         assert event.data["branch"] == "heemstede"
         assert event.data["municipality"] == "heemstede"
-        assert event.data["source"] == "backdated"
+        assert event.metadata.source == "backdated"
+        assert "source" not in event.data
         assert event.occurred_at == datetime(2025, 3, 14, 9, 15, tzinfo=UTC)
         assert event.metadata.actor.startswith("staff:")
         assert event.metadata.request_id == response.headers["X-Request-ID"]
@@ -170,6 +174,20 @@ class TestRetraction:
         assert api.post(f"/ido/questions/{question}/retract").status_code == 409
         assert api.post("/ido/questions/unknown/retract").status_code == 404
 
+    def test_another_municipalitys_question_is_unknown(self, api, app, haarlem):  # noqa: F811
+        engine = app.extensions["store"].engine
+        api.tokens["haarlem"] = create_account(engine, "h", "staff", haarlem)[1]
+        ours = api.post("/ido/questions", QUESTION).json["id"]
+        body = {**QUESTION, "branch": haarlem}
+        theirs = api.post("/ido/questions", body, as_="admin").json["id"]
+        for question, role in [(ours, "haarlem"), (theirs, "staff")]:
+            response = api.post(f"/ido/questions/{question}/retract", as_=role)
+            assert response.status_code == 404, response.json
+            assert api.get(f"/ido/questions/{question}", as_=role).status_code == 404
+        assert events_of(app, "RecordRetracted") == []
+        listed = api.get("/ido/questions", as_="haarlem", period="2025-H1").json
+        assert [q["question_id"] for q in listed] == [theirs]
+
 
 class TestListAndExport:
     def test_the_list_keeps_to_the_period_in_amsterdam_time(self, api):
@@ -184,10 +202,25 @@ class TestListAndExport:
         assert [q["occurred_at"][:10] for q in h1] == ["2025-06-30"]
         assert [q["occurred_at"][:10] for q in h2] == ["2025-06-30"]
 
-    def test_a_bad_period_is_named(self, api):
-        response = api.get("/ido/questions", period="2025-H3")
+    @pytest.mark.parametrize("period", ["2025-H3", "0001", "1899", "2101-H1", "9999"])
+    def test_a_bad_period_is_named(self, api, period):
+        response = api.get("/ido/questions", period=period)
         assert response.status_code == 422
         assert response.json["errors"][0]["field"] == "period"
+
+    @pytest.mark.parametrize("path", ["/ido/questions", "/ido/questions.csv"])
+    def test_a_branch_out_of_reach_is_named(self, api, haarlem, path):  # noqa: F811
+        api.post("/ido/questions", {**QUESTION, "branch": haarlem}, as_="admin")
+        for branch in ("atlantis", haarlem):
+            response = api.get(path, period="2025-H1", branch=branch)
+            assert response.status_code == 422
+            detail = f"unknown branch {branch!r}"
+            assert response.json["errors"] == [
+                {"field": "branch", "in": "query", "detail": detail}
+            ]
+        assert api.get(path, period="2025-H1", branch="heemstede").status_code == 200
+        theirs = api.get(path, as_="admin", period="2025-H1", branch=haarlem)
+        assert theirs.status_code == 200
 
     def test_csv_export_in_dutch(self, api):
         api.post("/ido/questions", {**QUESTION, "referred_to": "WIJ Heemstede"})

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-import app.api.loans_csv as loans_csv
+import app.api.loans_import as loans_import
 
 HEADER = "maand;vestiging;doelgroep;collectie;uitleningen"
 GOOD = "\r\n".join(
@@ -31,12 +31,7 @@ def loan_events(app):
 
 def send(api, content, as_="staff", key=None, content_type="text/csv"):
     body = content.encode() if isinstance(content, str) else content
-    return api.client.post(
-        "/api/v1/loans/import",
-        data=body,
-        content_type=content_type,
-        headers=api.headers(as_, key),
-    )
+    return api.post_raw("/loans/import", body, content_type, as_=as_, key=key)
 
 
 class TestAGoodFile:
@@ -55,23 +50,19 @@ class TestAGoodFile:
         assert events[2].data == {
             "municipality": "heemstede",
             "branch": "heemstede",
-            "source": "backdated",
             "month": "2025-02",
             "audience": "youth",
             "collection": "picture_books",
             "loans": 1100,
         }
+        assert events[2].metadata.source == "backdated"
         body = api.get("/loans", period="2025-Q1").json
         assert body["totals"] == {"youth": 2300, "adult": 2700, "all": 5000}
         assert body["missing"] == [{"branch": "heemstede", "month": "2025-03"}]
 
     def test_as_a_multipart_upload(self, api, app):
-        response = api.client.post(
-            "/api/v1/loans/import",
-            data={"file": (io.BytesIO(GOOD_BYTES), "uitleningen.csv")},
-            content_type="multipart/form-data",
-            headers=api.headers("staff", None),
-        )
+        upload = {"file": (io.BytesIO(GOOD_BYTES), "uitleningen.csv")}
+        response = api.post_raw("/loans/import", upload, "multipart/form-data")
         assert response.status_code == 201, response.json
         assert len(loan_events(app)) == 4
 
@@ -92,7 +83,7 @@ class TestAGoodFile:
         assert len(loan_events(app)) == 6
 
     def test_a_crashed_import_retried_never_duplicates(self, api, app, monkeypatch):
-        real = loans_csv.record
+        real = loans_import.record
         calls = []
 
         def crash_on_the_second_append(*args, **kwargs):
@@ -101,11 +92,11 @@ class TestAGoodFile:
                 raise ConnectionError("the database went away")
             return real(*args, **kwargs)
 
-        monkeypatch.setattr(loans_csv, "record", crash_on_the_second_append)
+        monkeypatch.setattr(loans_import, "record", crash_on_the_second_append)
         with pytest.raises(ConnectionError):
             send(api, GOOD)
         assert len(loan_events(app)) == 2  # January made it, February did not
-        monkeypatch.setattr(loans_csv, "record", real)
+        monkeypatch.setattr(loans_import, "record", real)
         retried = send(api, GOOD)
         assert (retried.json["imported"], retried.json["unchanged"]) == (2, 2)
         assert len(loan_events(app)) == 4
@@ -211,12 +202,7 @@ class TestABadFile:
         response = send(api, GOOD, content_type="application/json")
         assert response.status_code == 415
         assert response.content_type == "application/problem+json"
-        response = api.client.post(
-            "/api/v1/loans/import",
-            data={"other": "x"},
-            content_type="multipart/form-data",
-            headers=api.headers("staff", None),
-        )
+        response = api.post_raw("/loans/import", {"other": "x"}, "multipart/form-data")
         assert response.status_code == 422
         assert response.json["errors"][0]["field"] == "file"
 

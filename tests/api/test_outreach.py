@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from app.accounts import create_account
+from tests.api.test_activities import haarlem  # noqa: F401
 
 WHEN = "2025-03-14T10:15:00+01:00"
 LESSON = {
@@ -229,6 +230,20 @@ def test_a_bad_period_is_named(api, path, period):
     response = api.get(path, period=period)
     assert response.status_code == 422
     assert response.json["errors"][0]["field"] == "period"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/school-lessons", "/advice-conversations", "/communities", "/partners",
+     "/communications", "/communications/summary"],
+)  # fmt: skip
+def test_a_branch_unknown_or_out_of_reach_is_named(api, haarlem, path):  # noqa: F811
+    for branch in ("atlantis", haarlem):
+        response = api.get(path, as_="viewer", period="2025-H1", branch=branch)
+        assert response.status_code == 422
+        assert response.json["errors"][0]["field"] == "branch"
+    admin = api.get(path, as_="admin", period="2025-H1", branch=haarlem)
+    assert admin.status_code == 200
 
 
 def test_another_municipality_sees_nothing(api, app):

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.api.outreach import alive_between, closed_by, lifespan, lifespans
+from app.api.lifespans import alive_between, closed_by, lifespan, lifespans
 from events import Metadata, RecordedEvent
 from tests.api.test_outreach import PARTNER, events_of, partner, refused
 
@@ -72,8 +72,8 @@ def test_a_partner_joins_for_its_goals(api, app):
         "goal_codes": ["1.3", "2.2"],
         "municipality": "heemstede",
         "branch": "heemstede",
-        "source": "backdated",
     }
+    assert event.metadata.source == "backdated"
     shown = api.get(f"/partners/{response.json['id']}", as_="viewer").json
     assert (shown["status"], shown["kind"]) == ("active", "welfare")
 

@@ -46,8 +46,8 @@ class TestVisitors:
             "sample_id": response.json["id"],
             "municipality": "heemstede",
             "branch": "heemstede",
-            "source": "backdated",
         }
+        assert event.metadata.source == "backdated"
         assert event.occurred_at == datetime(2025, 3, 14, 9, 15, tzinfo=UTC)
 
     def test_listed_by_period(self, api):

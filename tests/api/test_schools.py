@@ -31,8 +31,8 @@ class TestLessons:
             "title": None,
             "municipality": "heemstede",
             "branch": "heemstede",
-            "source": "backdated",
         }
+        assert event.metadata.source == "backdated"
         assert response.json["stream"] == f"school-lesson-{response.json['id']}"
 
     def test_counted_pupils_are_kept_as_counted(self, api, app):

@@ -99,8 +99,8 @@ class TestCheckIns:
             "session_id": session_id,
             "municipality": "heemstede",
             "branch": "heemstede",
-            "source": "live",
         }
+        assert event.metadata.source == "live"
 
     def test_check_ins_are_counted_live_and_retractions_leave_them(self, api, app):
         session_id = open_session(api)

@@ -200,9 +200,25 @@ class TestRolesAndRetries:
         item = sample("visitor_sample", VISITORS, occurred_at=recent)
         first = sync(api, [item])[0]
         [event] = events_of(app, "VisitorSampleTaken")
-        assert (first["status"], event.data["source"]) == (201, "live")
+        assert (first["status"], event.metadata.source) == (201, "live")
         # An hour later the same item would count as back-dated: still the same record.
-        monkeypatch.setattr("app.api.writes.source_of", lambda when: "backdated")
+        monkeypatch.setattr("app.api.recording.source_of", lambda when: "backdated")
         again = sync(api, [item])[0]
         assert (again["status"], again["position"]) == (200, first["position"])
         assert len(events_of(app, "VisitorSampleTaken")) == 1
+
+    def test_a_racing_copy_recorded_later_is_replayed_by_the_store(
+        self, api, app, session_id, monkeypatch
+    ):
+        recent = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
+        item = sample("visitor_sample", VISITORS, occurred_at=recent)
+        first = sync(api, [item])[0]
+        # A copy that read the stream before the first landed, recorded later: only
+        # the store's replay check (same id, same payload) tells it is the same.
+        monkeypatch.setattr("app.api.samples.with_id", lambda history, event_id: None)
+        monkeypatch.setattr("app.api.recording.source_of", lambda when: "backdated")
+        again = sync(api, [item])[0]
+        assert again == {"id": item["id"], "status": 200, "duplicate": True,
+                         "position": first["position"]}  # fmt: skip
+        [event] = events_of(app, "VisitorSampleTaken")
+        assert (event.metadata.source, "source" in event.data) == ("live", False)

@@ -53,3 +53,19 @@ class ApiClient:
             f"/api/v1{path}", json=body if body is not None else {},
             headers=self.headers(as_, key),
         )  # fmt: skip
+
+    def post_raw(
+        self,
+        path: str,
+        data: Any,
+        content_type: str,
+        as_: str | None = "staff",
+        key: str | None = None,
+    ) -> TestResponse:
+        """POST a body that is not JSON: a CSV file, a multipart form."""
+        return self.client.post(
+            f"/api/v1{path}",
+            data=data,
+            content_type=content_type,
+            headers=self.headers(as_, key),
+        )

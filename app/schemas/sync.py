@@ -1,7 +1,4 @@
-"""The shapes of an offline batch: its items by kind, and the answer per item.
-
-(Schemas, kept beside the sync views: app/schemas/ holds no module for sync.)
-"""
+"""The shapes of an offline batch: its items by kind, and the answer per item."""
 
 from __future__ import annotations
 

@@ -1,0 +1,79 @@
+"""Communication items (goal 5.2): counted per channel, by publication date."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from flask.views import MethodView
+
+from app.api.outreach import blp
+from app.api.reach import branches_asked
+from app.api.reading import live_records, period_arg, shown
+from app.api.recording import new_id, record_one, retract
+from app.auth import READERS, STAFF, requires
+from app.schemas.common import PeriodQuerySchema, RecordedSchema, RetractSchema
+from app.schemas.outreach import CHANNELS, CommunicationSchema
+from app.schemas.outreach_out import (
+    CommunicationOutSchema,
+    CommunicationSummarySchema,
+)
+from events import RecordedEvent
+from events.outreach import CommunicationPublished
+
+
+def _items(query: dict[str, Any]) -> list[RecordedEvent]:
+    """The live items of a period, by their publication date."""
+    period = period_arg(query["period"])
+    branches = branches_asked(query["branch"])
+    found = live_records([CommunicationPublished.TYPE], "communication-", branches)
+    first, after = period.start.isoformat(), period.end.isoformat()
+    return [e for e in found if first <= e.data["published_on"] < after]
+
+
+def channel_counts(items: Iterable[RecordedEvent]) -> dict[str, int]:
+    """How many items per channel, every channel named, zeros included."""
+    counted = Counter(item.data["channel"] for item in items)
+    return {channel: counted[channel] for channel in CHANNELS}
+
+
+@blp.route("/communications")
+class Communications(MethodView):
+    @requires(*READERS)
+    @blp.arguments(PeriodQuerySchema, location="query")
+    @blp.response(200, CommunicationOutSchema(many=True))
+    def get(self, query):
+        """List the communication items published in a period."""
+        return [shown(e) for e in _items(query)]
+
+    @requires(*STAFF)
+    @blp.arguments(CommunicationSchema)
+    @blp.response(201, RecordedSchema)
+    def post(self, data):
+        """Record a communication item: a web post, newsletter, social-media post."""
+        item_id = new_id()
+        return record_one(CommunicationPublished, item_id, data, item_id=item_id)
+
+
+@blp.route("/communications/summary")
+class CommunicationSummary(MethodView):
+    @requires(*READERS)
+    @blp.arguments(PeriodQuerySchema, location="query")
+    @blp.response(200, CommunicationSummarySchema)
+    def get(self, query):
+        """Count a period's communication items per channel."""
+        items = _items(query)
+        counts = channel_counts(items)
+        return {"period": query["period"], "total": len(items), "by_channel": counts}
+
+
+@blp.route("/communications/<item_id>/retract")
+class RetractCommunication(MethodView):
+    @requires(*STAFF)
+    @blp.arguments(RetractSchema)
+    @blp.response(201, RecordedSchema)
+    def post(self, data, item_id):
+        """Retract a communication item recorded in error."""
+        stream = f"communication-{item_id}"
+        return retract(stream, CommunicationPublished.TYPE, data)

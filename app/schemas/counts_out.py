@@ -1,0 +1,107 @@
+"""What the loans, memberships and service-hours reads answer."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+
+class LoanFigureOutSchema(Schema):
+    branch = fields.String()
+    month = fields.String()
+    audience = fields.String()
+    collection = fields.String()
+    loans = fields.Integer()
+    source = fields.String()
+    position = fields.Integer()
+
+
+class BranchMonthSchema(Schema):
+    branch = fields.String()
+    month = fields.String()
+
+
+class LoanTotalsSchema(Schema):
+    youth = fields.Integer()
+    adult = fields.Integer()
+    all = fields.Integer()
+
+
+class LoansOutSchema(Schema):
+    """The current loan figures of a period, their totals, and what is missing."""
+
+    period = fields.String()
+    figures = fields.List(fields.Nested(LoanFigureOutSchema))
+    totals = fields.Nested(LoanTotalsSchema)
+    missing = fields.List(
+        fields.Nested(BranchMonthSchema),
+        metadata={"description": "Months begun in the agreement without any figure."},
+    )
+
+
+class LoanImportOutSchema(Schema):
+    """The answer to a CSV import: rows written, rows already so, months covered."""
+
+    imported = fields.Integer(metadata={"description": "Rows written now."})
+    unchanged = fields.Integer(
+        metadata={"description": "Rows whose figure the register holds already."}
+    )
+    months = fields.List(fields.String())
+    positions = fields.List(fields.Integer())
+
+
+class MemberCountSchema(Schema):
+    counted_on = fields.String()
+    members = fields.Integer()
+
+
+class MembershipsOutRowSchema(Schema):
+    branch = fields.String()
+    audience = fields.String()
+    start = fields.Nested(
+        MemberCountSchema,
+        allow_none=True,
+        metadata={"description": "The latest count on or before the first day."},
+    )
+    end = fields.Nested(
+        MemberCountSchema,
+        allow_none=True,
+        metadata={"description": "The latest count on or before the last day."},
+    )
+    change = fields.Integer(allow_none=True)
+
+
+class MembershipsOutSchema(Schema):
+    period = fields.String()
+    counts = fields.List(fields.Nested(MembershipsOutRowSchema))
+
+
+class WeekOutSchema(Schema):
+    branch = fields.String()
+    week = fields.String()
+    staffed_hours = fields.Float()
+    self_service_hours = fields.Float()
+    compliance = fields.Dict(
+        keys=fields.String(),
+        values=fields.Boolean(),
+        metadata={"description": "Per service-hours agreement code: met or not."},
+    )
+    complies = fields.Boolean()
+    source = fields.String()
+    position = fields.Integer()
+
+
+class BranchWeekSchema(Schema):
+    branch = fields.String()
+    week = fields.String()
+
+
+class ServiceHoursOutSchema(Schema):
+    """A period's weeks (an ISO week belongs to the period of its Thursday)."""
+
+    period = fields.String()
+    weeks = fields.List(fields.Nested(WeekOutSchema))
+    complying_weeks = fields.Integer()
+    missing = fields.List(
+        fields.Nested(BranchWeekSchema),
+        metadata={"description": "Weeks begun in the agreement without a record."},
+    )
