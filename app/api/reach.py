@@ -16,6 +16,7 @@ from app.agreements import branches_of
 from app.api.sessions_state import Activity, Session, fold_activity, fold_session
 from app.auth import current_account
 from events import RecordedEvent
+from events.activities import SessionClosed, SessionOpened
 
 # Who may read activities and sessions: readers, and tablets for their own branch.
 SEEING = ("admin", "staff", "viewer", "tablet")
@@ -73,6 +74,21 @@ def session_in_reach(session_id: str) -> tuple[Session, list[RecordedEvent]]:
     if session is None or not may_see(session.branch):
         abort(404, message="No such session.")
     return session, history
+
+
+def session_header_in_reach(session_id: str) -> Session:
+    """The session as opened and closed, without reading its check-ins; 404 else.
+
+    A check-in needs to know the session's branch and when it closed, not the
+    thousands of check-ins before it.
+    """
+    stream = current_app.extensions["store"].read_stream(
+        f"session-{session_id}", types=[SessionOpened.TYPE, SessionClosed.TYPE]
+    )
+    session = fold_session(stream)
+    if session is None or not may_see(session.branch):
+        abort(404, message="No such session.")
+    return session
 
 
 def same_branch(data: dict, branch: str, what: str) -> None:

@@ -9,7 +9,6 @@ and offline items pass the client's `event_id`.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Sequence
 from typing import Any, NamedTuple
@@ -84,31 +83,6 @@ def record_one(
     return answer(record_id, append(event, data, **options))
 
 
-def with_id(
-    history: Sequence[RecordedEvent], event_id: uuid.UUID
-) -> RecordedEvent | None:
-    """The event of a stream with this id, if any."""
-    return next((e for e in history if e.event_id == event_id), None)
-
-
-def earlier(
-    found: RecordedEvent | None, event: Event, event_id: uuid.UUID
-) -> Appended | None:
-    """The earlier append of this event id, if `found`: a re-sent record.
-
-    409 if the id was used for other content.
-    """
-    if found is None:
-        return None
-    if found.type != event.TYPE or found.data != _as_stored(event.to_data()):
-        message = f"The id {event_id} was used for another record."
-        abort(409, message=message, kind="event-id-reused")
-    result = AppendResult(
-        found.stream_id, (found.position,), found.stream_version, replayed=True
-    )
-    return Appended(result, found.metadata.source)
-
-
 def retract(
     stream: str, retracted_type: str, data: dict[str, Any], **match: str
 ) -> dict[str, Any]:
@@ -144,8 +118,3 @@ def _target(
     ):
         abort(404, message="No such record.")
     return target
-
-
-def _as_stored(data: dict[str, Any]) -> Any:
-    """A payload as the store gives it back (tuples as lists, and so on)."""
-    return json.loads(json.dumps(data))

@@ -173,15 +173,22 @@ class SqlEventStore:
             return self._decode(conn.execute(query).all())
 
     def read_stream(
-        self, stream_id: str, after_version: int = 0, limit: int | None = None
+        self,
+        stream_id: str,
+        after_version: int = 0,
+        limit: int | None = None,
+        types: Sequence[str] | None = None,
     ) -> list[RecordedEvent]:
-        """A stream's events after `after_version`, in version order."""
+        """A stream's events after `after_version` (of some types), in version order."""
+        conditions = [
+            events.c.stream_id == stream_id,
+            events.c.stream_version > after_version,
+        ]
+        if types is not None:
+            conditions.append(events.c.event_type.in_(types))
         query = (
             select(events)
-            .where(
-                events.c.stream_id == stream_id,
-                events.c.stream_version > after_version,
-            )
+            .where(*conditions)
             .order_by(events.c.stream_version)
             .limit(limit)
         )
