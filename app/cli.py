@@ -133,6 +133,7 @@ def up() -> None:
     """Run everything on one machine: API, worker and scheduler, until Ctrl-C."""
     config = _config()
     migrations.upgrade(config.database_url)
+    first_admin = _first_admin()
     children = {
         "api": [
             sys.executable, "-m", "gunicorn", "--bind", config.bind,
@@ -147,7 +148,19 @@ def up() -> None:
     procs = {name: subprocess.Popen(cmd) for name, cmd in children.items()}
     click.echo(f"Library register running at http://{config.bind}/ (Ctrl-C stops)")
     click.echo(f"  database: {config.database_url}\n  broker:   {config.broker_url}")
+    for agreement in {a for found in current_app.extensions["agreements"].values()
+                      for a in found}:  # fmt: skip
+        click.echo(f"  agreement: {agreement.title} ({agreement.name})")
+    if first_admin:
+        click.echo(f"  first admin account 'admin', token (shown once): {first_admin}")
     sys.exit(_supervise(procs))
+
+
+def _first_admin() -> str | None:
+    """On a register without accounts, make the first admin; its token, else None."""
+    if accounts.list_accounts(_engine()):
+        return None
+    return accounts.create_account(_engine(), "admin", "admin")[1]
 
 
 def _supervise(procs: dict[str, subprocess.Popen]) -> int:

@@ -78,6 +78,12 @@ def test_bieb_up_serves_and_works_then_stops_cleanly(tmp_path, mode, request):
         status = wait_for(lambda: health(base), 60, "/healthz")
         assert status["status"] == "ok", status
         assert "running at http://127.0.0.1" in output(log)
+        assert "agreement: Prestatieafspraken gemeente Heemstede" in output(log)
+        token = output(log).split("token (shown once): ")[1].split()[0]
+        feed = httpx.get(
+            f"{base}/api/v1/events", headers={"Authorization": f"Bearer {token}"}
+        )
+        assert feed.status_code == 200, feed.text
         # The scheduler's tick reaches the worker through the broker.
         wait_for(
             lambda: "run_projections" in output(log) and "succeeded" in output(log),
