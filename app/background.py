@@ -6,12 +6,19 @@ worker loads `workers.tasks` itself (DESIGN: the app sits below the workers).
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
+
 from celery import Celery, Task
 from flask import Flask
 
 from app.config import Config
 
 TASK_MODULES = ["workers.tasks"]
+RUN_PROJECTIONS = "workers.tasks.run_projections"
+
+log = logging.getLogger(__name__)
 
 
 def celery_settings(config: Config) -> dict[str, object]:
@@ -27,6 +34,9 @@ def celery_settings(config: Config) -> dict[str, object]:
         "enable_utc": True,
         "include": TASK_MODULES,
         "worker_hijack_root_logger": False,
+        # A dead broker must not hold a nudge (or a scheduler tick) for long.
+        "broker_connection_timeout": 2,
+        "broker_transport_options": {"socket_connect_timeout": 2, "socket_timeout": 5},
     }
 
 
@@ -42,4 +52,42 @@ def celery_init_app(app: Flask, config: Config) -> Celery:
     celery_app.config_from_object(celery_settings(config))
     celery_app.set_default()
     app.extensions["celery"] = celery_app
+    app.extensions["nudge"] = Nudger(celery_app)
     return celery_app
+
+
+class Nudger:
+    """Tells the workers, best effort, that the log has grown.
+
+    Appends never wait for it and never fail because of it: a thread sends at most
+    one nudge per `every` seconds, and one more after the last request, so a burst
+    of appends costs a couple of messages. With the broker down the nudge is lost
+    and the scheduler's catch-up tick picks the events up (DESIGN invariant 2).
+    """
+
+    def __init__(self, celery_app: Celery, every: float = 0.2) -> None:
+        self.celery_app = celery_app
+        self.every = every
+        self._wanted = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._start = threading.Lock()
+
+    def __call__(self) -> None:
+        self._wanted.set()
+        if self._thread is None or not self._thread.is_alive():
+            with self._start:
+                if self._thread is None or not self._thread.is_alive():
+                    self._thread = threading.Thread(
+                        target=self._run, name="nudger", daemon=True
+                    )
+                    self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            self._wanted.wait()
+            self._wanted.clear()
+            try:
+                self.celery_app.send_task(RUN_PROJECTIONS, retry=False)
+            except Exception as error:  # the broker's failure is not the writer's
+                log.warning("nudge not sent: %s", error)
+            time.sleep(self.every)

@@ -69,5 +69,9 @@ def record(
         )
         for i, event in enumerate(events)
     ]
-    store = current_app.extensions["store"]
-    return store.append(streams.pop(), new_events, expected_version)
+    result = current_app.extensions["store"].append(
+        streams.pop(), new_events, expected_version
+    )
+    if not result.replayed:
+        current_app.extensions["nudge"]()
+    return result

@@ -15,6 +15,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
+from app.background import RUN_PROJECTIONS
 from app.config import Config
 from app.logs import configure_logging
 from events.store import normalise_url
@@ -28,7 +29,7 @@ def enqueue_catch_up() -> None:
     """Nudge the workers to bring every projection up to date."""
     from workers.main import celery_app
 
-    celery_app.send_task("workers.tasks.run_projections")
+    celery_app.send_task(RUN_PROJECTIONS)
 
 
 def build_scheduler(

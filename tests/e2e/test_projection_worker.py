@@ -108,3 +108,11 @@ def test_writes_succeed_while_redis_is_down_and_figures_catch_up(setup):
     app.extensions["celery"].send_task(RUN)
     wait_for(lambda: caught_up(app), 60, "the worker to catch up")
     assert figures(app.extensions["store"].engine) == tally
+
+
+def test_an_append_nudges_the_worker_without_waiting_for_the_tick(setup):
+    app, _, worker = setup
+    worker.start()
+    tally = post_questions(ApiClient(app), seed=13, count=30)
+    wait_for(lambda: caught_up(app), 30, "the nudged worker to catch up")
+    assert figures(app.extensions["store"].engine) == tally
