@@ -8,6 +8,7 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from events.catalogue import sections
+from events.catalogue.indicators import read_indicators
 from events.catalogue.model import (
     Agreement,
     Ambition,
@@ -19,6 +20,7 @@ from events.catalogue.model import (
     Municipality,
 )
 from events.catalogue.reader import Table, unique
+from events.registry import EVENT_TYPES
 
 GOAL_CODE = re.compile(r"([1-9][0-9]*)\.([1-9][0-9]*)")
 GOAL_KINDS = ("countable", "effort")
@@ -120,8 +122,9 @@ def _ambition(table: Table) -> Ambition:
 
 def _goal(table: Table, known: Known) -> Goal:
     partners = table.texts("partners")
+    code = _goal_code(table, known)
     goal = Goal(
-        code=_goal_code(table, known),
+        code=code,
         text=table.text("text"),
         target_group=table.text("target_group"),
         branch=_goal_branch(table, known),
@@ -129,6 +132,7 @@ def _goal(table: Table, known: Known) -> Goal:
         partners=partners,
         partners_text=table.optional_text("partners_text") or ", ".join(partners),
         kind=cast(GoalKind, table.choice("kind", GOAL_KINDS)),
+        indicators=read_indicators(table, code, frozenset(EVENT_TYPES)),
     )
     _footnotes_exist(table, goal, known)
     return goal

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from events.catalogue.indicators import Indicator
+
 GoalKind = Literal["countable", "effort"]
 ReportPeriod = Literal["half-year", "year"]
 
@@ -59,6 +61,7 @@ class Goal:
     partners: tuple[str, ...]
     partners_text: str
     kind: GoalKind
+    indicators: tuple[Indicator, ...] = ()
 
     @property
     def ambition(self) -> int:

@@ -107,6 +107,19 @@ class Table:
             raise self.error(f"{key!r} must be a list of non-empty strings")
         return tuple(values)
 
+    def optional_texts(self, key: str) -> tuple[str, ...]:
+        """A list of non-blank strings that may be left out (then it is empty)."""
+        return self.texts(key) if self._optional(key) else ()
+
+    def scalars(self, key: str) -> dict[str, str | int | bool]:
+        """An optional table of plain values (a filter): field name -> value."""
+        if not self._optional(key):
+            return {}
+        values = self._value(key, dict, "a table of values")
+        if not all(isinstance(v, str | int | bool) for v in values.values()):
+            raise self.error(f"{key!r} may hold only strings, numbers and booleans")
+        return dict(values)
+
     def table(self, key: str) -> Table:
         """A required sub-table."""
         value = self._value(key, dict, "a table")

@@ -34,3 +34,29 @@ goal_figures = Table(
     Column("value", Float, nullable=False),
     Column("records", Integer, nullable=False),
 )
+
+# Each session's reach: the check-ins counted, or the headcount typed in (which
+# then wins), and the goals it counts for; the participants measure reads it.
+session_figures = Table(
+    "session_figures",
+    metadata,
+    Column("session_id", String(100), primary_key=True),
+    Column("municipality", String(100), nullable=False),
+    Column("branch", String(100), nullable=False),
+    Column("month", String(7), nullable=False),
+    Column("goal_codes", String(200), nullable=False),  # comma separated
+    Column("checkins", Integer, nullable=False),
+    Column("headcount", Integer, nullable=True),
+)
+
+# The current value of each figure that a later record replaces (loans of a
+# month, audience and collection): the projection adds the difference.
+latest_figures = Table(
+    "latest_figures",
+    metadata,
+    Column("municipality", String(100), primary_key=True),
+    Column("goal", String(10), primary_key=True),
+    Column("indicator", String(100), primary_key=True),
+    Column("key", String(300), primary_key=True),
+    Column("value", Float, nullable=False),
+)

@@ -38,7 +38,7 @@ def setup(postgres_databases, tmp_path):
 
 def position(app) -> int:
     query = select(projection_checkpoints.c.position).where(
-        projection_checkpoints.c.name == "ido_questions"
+        projection_checkpoints.c.name == "goal_figures"
     )
     with app.extensions["store"].engine.connect() as conn:
         return conn.execute(query).scalar() or 0
@@ -63,9 +63,9 @@ def post_questions(api: ApiClient, seed: int, count: int) -> Counter:
         assert api.post("/ido/questions", body).status_code == 201
         label = f"2025-{month:02d}"
         tally[("", label)] += 1
-        tally[(f"help:{body['help_kind']}", label)] += 1
+        tally[(f"help_kind:{body['help_kind']}", label)] += 1
         for theme in body["themes"]:
-            tally[(f"theme:{theme}", label)] += 1
+            tally[(f"themes:{theme}", label)] += 1
     return tally
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.integration.test_projections import ZONE, record_questions
+from workers.projections import projections
 from workers.projections.base import catch_up
-from workers.projections.ido import IdoQuestions
 
 
 def samples(app) -> dict[tuple, float]:
@@ -23,12 +23,12 @@ def samples(app) -> dict[tuple, float]:
 def test_metrics_count_events_and_show_projection_lag(app):
     store = app.extensions["store"]
     record_questions(store, seed=9, count=10, retract_every=5)
-    projection = IdoQuestions(store, ZONE)
+    projection = projections(store, ZONE)[0]
     catch_up(projection, store)
     record_questions(store, seed=10, count=3, retract_every=0)
     found = samples(app)
     assert found[("bieb_events_appended", (("type", "IdoQuestionLogged"),))] == 13
     assert found[("bieb_events_appended", (("type", "RecordRetracted"),))] == 2
     assert found[("bieb_log_head", ())] == 15
-    assert found[("bieb_projection_lag", (("projection", "ido_questions"),))] == 3
-    assert found[("bieb_projection_position", (("projection", "ido_questions"),))] == 12
+    assert found[("bieb_projection_lag", (("projection", "goal_figures"),))] == 3
+    assert found[("bieb_projection_position", (("projection", "goal_figures"),))] == 12

@@ -17,8 +17,8 @@ from events import Metadata, NewEvent
 from events.corrections import RecordRetracted
 from events.ido import IdoQuestionLogged
 from events.store.read_models import goal_figures
+from workers.projections import projections
 from workers.projections.base import catch_up, run_batch
-from workers.projections.ido import IdoQuestions
 from workers.projections.rebuild import rebuild
 
 ZONE = ZoneInfo("Europe/Amsterdam")
@@ -68,14 +68,14 @@ def record_questions(store, seed: int, count: int, retract_every: int = 5) -> Co
         month = when.astimezone(ZONE).strftime("%Y-%m")
         tally[("", month)] += 1
         for theme in event.data["themes"]:
-            tally[(f"theme:{theme}", month)] += 1
-        tally[(f"help:{event.data['help_kind']}", month)] += 1
+            tally[(f"themes:{theme}", month)] += 1
+        tally[(f"help_kind:{event.data['help_kind']}", month)] += 1
     return tally
 
 
 def figures(engine, table=goal_figures) -> Counter:
     query = select(table.c.dimension, table.c.month, table.c.value).where(
-        table.c.indicator == "ido_questions", ~table.c.dimension.startswith("channel:")
+        table.c.indicator == "ido-questions", ~table.c.dimension.startswith("channel:")
     )
     with engine.connect() as conn:
         return Counter({(d, m): v for d, m, v in conn.execute(query) if v})
@@ -83,7 +83,7 @@ def figures(engine, table=goal_figures) -> Counter:
 
 def test_figures_equal_an_independent_tally(store):
     tally = record_questions(store, seed=1, count=300)
-    applied = catch_up(IdoQuestions(store, ZONE), store, batch=64)
+    applied = catch_up(projections(store, ZONE)[0], store, batch=64)
     assert applied == store.head()
     assert figures(store.engine) == tally
 
@@ -92,21 +92,24 @@ def test_a_batch_that_fails_midway_leaves_nothing_behind(store):
     """Invariant 5: rows and checkpoint commit together, or not at all."""
     tally = record_questions(store, seed=2, count=50)
 
-    class Crashing(IdoQuestions):
-        def apply(self, conn, events, tables):
-            super().apply(conn, events, tables)  # rows written ...
-            raise RuntimeError("worker died")  # ... then the worker dies
+    crashing = projections(store, ZONE)[0]
+    real = crashing.apply
 
+    def apply_then_die(conn, events, tables):
+        real(conn, events, tables)  # rows written ...
+        raise RuntimeError("worker died")  # ... then the worker dies
+
+    crashing.apply = apply_then_die
     with pytest.raises(RuntimeError):
-        run_batch(Crashing(store, ZONE), store, batch=20)
+        run_batch(crashing, store, batch=20)
     assert figures(store.engine) == Counter()
-    catch_up(IdoQuestions(store, ZONE), store, batch=20)
+    catch_up(projections(store, ZONE)[0], store, batch=20)
     assert figures(store.engine) == tally
 
 
 def test_rebuild_swaps_in_the_same_figures_twice(store):
     record_questions(store, seed=3, count=80)
-    projection = IdoQuestions(store, ZONE)
+    projection = projections(store, ZONE)[0]
     catch_up(projection, store)
     live = figures(store.engine)
     rebuild(projection, store)
@@ -138,7 +141,7 @@ def figures_of_seed(seed: int, count: int) -> Counter:
 )
 def test_rebuilt_equals_incrementally_built(store, seed, count, retract_every, batches):
     """Invariant 6, for random streams with corrections and batch sizes."""
-    projection = IdoQuestions(store, ZONE)
+    projection = projections(store, ZONE)[0]
     before = figures(store.engine)
     tally = record_questions(store, seed, count, retract_every)
     for size in batches:
@@ -166,10 +169,10 @@ def test_bieb_projections_status_run_and_rebuild(app):
     }
     runner = CliRunner()
     status = runner.invoke(main, ["projections", "status"], env=env)
-    assert f"ido_questions\tposition 0\tlag {store.head()}" in status.output
+    assert f"goal_figures\tposition 0\tlag {store.head()}" in status.output
     assert runner.invoke(main, ["projections", "run"], env=env).exit_code == 0
     assert figures(store.engine) == tally
-    rebuilt = runner.invoke(main, ["projections", "rebuild", "ido_questions"], env=env)
+    rebuilt = runner.invoke(main, ["projections", "rebuild", "goal_figures"], env=env)
     assert "rebuilt from" in rebuilt.output
     assert figures(store.engine) == tally
     status = runner.invoke(main, ["projections", "status"], env=env)

@@ -260,8 +260,8 @@ BROKEN = [
         id="blank text",
     ),
     pytest.param(
-        ('kind = "effort"', 'kind = "effort"\nindicators = []'),
-        "goals[2] (2.1): unknown key 'indicators'",
+        ('kind = "effort"', 'kind = "effort"\nindicator = []'),
+        "goals[2] (2.1): unknown key 'indicator'",
         id="unknown key in a goal",
     ),
     pytest.param(

@@ -1,0 +1,90 @@
+"""Indicators, declared per goal in the agreement file (in the manner of DHIS2).
+
+An indicator says which event types count, which filter they must pass and which
+measure turns them into a figure. The projection evaluates the declarations; a
+new indicator is a few lines of TOML, not code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from events.catalogue.reader import Table
+
+Measure = Literal["count", "sum", "latest", "participants"]
+MEASURES: tuple[str, ...] = ("count", "sum", "latest", "participants")
+# Measures kept as monthly figures by the goal-figures projection. Stocks at a
+# date, distinct counts over a period and estimates from samples are computed
+# from their own read models.
+MONTHLY: frozenset[str] = frozenset(MEASURES)
+# A filter value meaning "the goal this indicator belongs to".
+THIS_GOAL = "@goal"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """What is counted for a goal, and how."""
+
+    goal: str
+    code: str
+    label: str
+    measure: Measure
+    events: tuple[str, ...]
+    value: str | None = None  # the field summed ("sum", "latest")
+    key: tuple[str, ...] = ()  # fields naming one figure ("latest": later replaces)
+    where: dict[str, Any] = field(default_factory=dict)
+    dimensions: tuple[str, ...] = ()  # fields the figure is also split by
+    date: str | None = None  # a date field that places the figure, if not occurred_at
+
+    def accepts(self, data: dict[str, Any]) -> bool:
+        """Whether an event's data passes the filter."""
+        return all(
+            self._holds(data.get(name), want) for name, want in self.where.items()
+        )
+
+    def _holds(self, value: Any, want: Any) -> bool:
+        want = self.goal if want == THIS_GOAL else want
+        if want == "*":
+            return value is not None
+        if isinstance(value, list):
+            return want in value
+        return value == want
+
+
+def read_indicators(table: Table, goal: str, known_events: frozenset[str]) -> tuple:
+    """The `[[goals.indicators]]` of one goal's table."""
+    found = []
+    for entry in table.optional_tables("indicators"):
+        with entry:
+            found.append(_indicator(entry, goal, known_events))
+    codes = [i.code for i in found]
+    duplicate = next((c for c in codes if codes.count(c) > 1), None)
+    if duplicate:
+        raise table.error(f"indicator {duplicate!r} is declared twice")
+    return tuple(found)
+
+
+def _indicator(entry: Table, goal: str, known_events: frozenset[str]) -> Indicator:
+    measure = entry.choice("measure", MEASURES)
+    events = entry.texts("events")
+    unknown = [name for name in events if known_events and name not in known_events]
+    if unknown:
+        raise entry.error(f"unknown event type {unknown[0]!r}")
+    indicator = Indicator(
+        goal=goal,
+        code=entry.slug("code"),
+        label=entry.text("label"),
+        measure=measure,  # type: ignore[arg-type]
+        events=events,
+        value=entry.optional_text("value"),
+        key=entry.optional_texts("key"),
+        where=entry.scalars("where"),
+        dimensions=entry.optional_texts("dimensions"),
+        date=entry.optional_text("date"),
+    )
+    if measure in ("sum", "latest") and indicator.value is None:
+        raise entry.error(f"a {measure!r} indicator names the field in 'value'")
+    if measure == "latest" and not indicator.key:
+        raise entry.error("a 'latest' indicator names its key fields in 'key'")
+    return indicator

@@ -1,0 +1,178 @@
+"""A batch's changes to the goal figures, folded in memory, written in one go."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, Table, select, tuple_
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from events import RecordedEvent
+from events.catalogue.indicators import Indicator
+from workers.projections.base import Tables, add_to
+
+
+@dataclass
+class SessionRow:
+    session_id: str
+    municipality: str
+    branch: str
+    month: str
+    goal_codes: str
+    checkins: int
+    headcount: int | None
+
+    @property
+    def participants(self) -> int:
+        """The typed-in headcount wins over the taps."""
+        return self.checkins if self.headcount is None else self.headcount
+
+    @property
+    def goals(self) -> list[str]:
+        return self.goal_codes.split(",") if self.goal_codes else []
+
+
+class Fold:
+    """The deltas of one batch: monthly figures, sessions, latest values."""
+
+    def __init__(self, conn: Connection, tables: Tables, zone: ZoneInfo) -> None:
+        self.conn = conn
+        self.tables = tables
+        self.zone = zone
+        self.deltas: dict[tuple, list] = defaultdict(lambda: [0.0, 0])
+        self.sessions: dict[str, SessionRow] = {}
+        self.latest: dict[tuple, float] = {}
+        self.touched: set[str] = set()
+
+    # -- reading what the batch needs, once ----------------------------------------
+
+    def load(self, events: Sequence[RecordedEvent]) -> None:
+        ids = {e.data["session_id"] for e in events if "session_id" in e.data}
+        ids |= {e.data["stream"].removeprefix("session-") for e in events
+                if e.data.get("stream", "").startswith("session-")}  # fmt: skip
+        table = self.tables["session_figures"]
+        if ids:
+            rows = self.conn.execute(select(table).where(table.c.session_id.in_(ids)))
+            self.sessions = {r.session_id: SessionRow(*r) for r in rows}
+        self.latest_table = self.tables["latest_figures"]
+
+    # -- the measures -----------------------------------------------------------------
+
+    def record(self, indicator: Indicator, event: RecordedEvent, sign: int) -> None:
+        """A count, sum or latest value of one record."""
+        data = event.data
+        month = self._month(indicator, event)
+        if indicator.measure == "count":
+            self._add(indicator, data, month, sign, sign)
+        elif indicator.measure == "sum":
+            self._add(indicator, data, month, sign * float(data[indicator.value]), sign)
+        elif indicator.measure == "latest":
+            key = "|".join(str(data[k]) for k in indicator.key)
+            full = (data["municipality"], indicator.goal, indicator.code, key)
+            old = self._latest(full)
+            new = float(data[indicator.value]) if sign > 0 else 0.0
+            self.latest[full] = new
+            self._add(indicator, data, month, new - old, (new > 0) - (old > 0))
+
+    def session_event(
+        self, event: RecordedEvent, sign: int, indicators: list[Indicator]
+    ) -> None:
+        """Sessions and check-ins: counts, and participants (headcount wins)."""
+        data = event.data
+        if event.type == "SessionOpened":
+            month = event.occurred_at.astimezone(self.zone).strftime("%Y-%m")
+            self.sessions[data["session_id"]] = SessionRow(
+                data["session_id"], data["municipality"], data["branch"], month,
+                ",".join(data["goal_codes"]), 0, None,
+            )  # fmt: skip
+            self.touched.add(data["session_id"])
+            for indicator in indicators:
+                if indicator.measure == "count" and indicator.accepts(data):
+                    self._add(indicator, data, month, sign, sign)
+            return
+        session = self.sessions.get(data["session_id"])
+        if session is None:
+            return  # a session opened before the register: nothing to count against
+        before = session.participants
+        if event.type == "ParticipantCheckedIn":
+            session.checkins += sign
+            enriched = {**data, "goal_codes": session.goals}
+            for indicator in indicators:
+                if indicator.measure == "count" and indicator.accepts(enriched):
+                    self._add(indicator, enriched, session.month, sign, sign)
+        elif data.get("headcount") is not None:
+            session.headcount = data["headcount"]
+        self.touched.add(session.session_id)
+        change = session.participants - before
+        context = {**data, "municipality": session.municipality,
+                   "branch": session.branch, "goal_codes": session.goals}  # fmt: skip
+        for indicator in indicators:
+            if indicator.measure == "participants" and indicator.accepts(context):
+                self._add(indicator, context, session.month, change, 0)
+
+    # -- helpers ----------------------------------------------------------------------
+
+    def _month(self, indicator: Indicator, event: RecordedEvent) -> str:
+        if indicator.date:
+            return str(event.data[indicator.date])[:7]
+        return event.occurred_at.astimezone(self.zone).strftime("%Y-%m")
+
+    def _add(self, indicator: Indicator, data: dict[str, Any], month: str,
+             value: float, records: int) -> None:  # fmt: skip
+        """Add to the figure and to each of its dimensions; records counts rows."""
+        base = (data["municipality"], data["branch"], indicator.goal, indicator.code)
+        for dimension in self._dimensions(indicator, data):
+            entry = self.deltas[(*base, dimension, month)]
+            entry[0] += value
+            entry[1] += records
+
+    @staticmethod
+    def _dimensions(indicator: Indicator, data: dict[str, Any]) -> list[str]:
+        found = [""]
+        for name in indicator.dimensions:
+            values = data.get(name)
+            for value in values if isinstance(values, list) else [values]:
+                if value is not None:
+                    found.append(f"{name}:{value}")
+        return found
+
+    def _latest(self, full: tuple) -> float:
+        if full not in self.latest:
+            table = self.latest_table
+            key = tuple_(table.c.municipality, table.c.goal, table.c.indicator,
+                         table.c.key)  # fmt: skip
+            value = self.conn.execute(
+                select(table.c.value).where(key == tuple_(*full))
+            ).scalar()
+            self.latest[full] = value or 0.0
+        return self.latest[full]
+
+    # -- writing ----------------------------------------------------------------------
+
+    def write(self) -> None:
+        deltas = {k: (v[0], v[1]) for k, v in self.deltas.items() if v != [0.0, 0]}
+        add_to(self.conn, self.tables["goal_figures"], deltas)
+        self._upsert(self.tables["session_figures"],
+                     [vars(self.sessions[i]) for i in self.touched])  # fmt: skip
+        names = ("municipality", "goal", "indicator", "key")
+        rows = [
+            {**dict(zip(names, key, strict=True)), "value": value}
+            for key, value in self.latest.items()
+        ]
+        self._upsert(self.latest_table, rows)
+
+    def _upsert(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        keys = [c.name for c in table.primary_key.columns]
+        insert = pg_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
+        stmt = insert(table)
+        others = {c.name: stmt.excluded[c.name] for c in table.c if c.name not in keys}
+        self.conn.execute(
+            stmt.on_conflict_do_update(index_elements=keys, set_=others), rows
+        )
