@@ -189,3 +189,25 @@ def test_rebuilt_equals_live_with_corrections(store, seed, sizes):
     live = figures(store.engine)
     rebuild(projection, store)
     assert figures(store.engine) == live
+
+
+def test_figures_land_in_their_local_month(store):
+    """Invariant 10 in the read model: months are Europe/Amsterdam months."""
+    from events.ido import IdoQuestionLogged
+
+    instants = {
+        "2025-06": datetime(2025, 6, 30, 21, 30, tzinfo=UTC),  # 23:30 on 30 June
+        "2025-07": datetime(2025, 6, 30, 22, 15, tzinfo=UTC),  # 00:15 on 1 July
+        "2025-01": datetime(2024, 12, 31, 23, 15, tzinfo=UTC),  # 00:15 on 1 January
+        "2025-04": datetime(2025, 3, 31, 22, 30, tzinfo=UTC),  # after spring forward
+        "2025-11": datetime(2025, 10, 31, 23, 30, tzinfo=UTC),  # after fall back
+    }
+    writer = Writer(store, seed=0)
+    for when in instants.values():
+        question = IdoQuestionLogged(**HERE, question_id=uuid.uuid4().hex,
+                                     themes=["digid"], help_kind="information",
+                                     channel="desk")  # fmt: skip
+        writer.add(question, when)
+    catch_up(projections(store, ZONE)[0], store)
+    found = {m for (goal, _, m) in figures(store.engine) if goal == "2.2"}
+    assert found == set(instants)
