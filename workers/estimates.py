@@ -129,7 +129,7 @@ def part_of_day(moment: datetime) -> str:
     return next(name for name, first, last in PARTS if first <= minute < last)
 
 
-def label(stratum: Stratum) -> str:
+def stratum_label(stratum: Stratum) -> str:
     """'zondagmiddag': a stratum as the report names it."""
     return f"{WEEKDAYS[stratum[0] - 1]}{stratum[1]}"
 
@@ -164,7 +164,7 @@ def missing_strata(
     """Strata open in the period with fewer than two samples in it."""
     minutes = open_minutes(hours, days, closed)
     counts = _group(_in_period(samples, days, closed), DEFAULT_STAY)
-    return [label(s) for s in sorted(minutes, key=_order) if len(counts[s]) < 2]
+    return _short(minutes, counts)
 
 
 def estimate(
@@ -186,7 +186,7 @@ def estimate(
     parts, borrowed = _components(minutes, groups)
     total = sum(m * r.rate for m, r in parts)
     low, high = _interval(total, parts)
-    missing = [label(s) for s in sorted(minutes, key=_order) if len(groups[s]) < 2]
+    missing = _short(minutes, groups)
     return Estimate(
         total=total,
         low=low,
@@ -245,6 +245,13 @@ def _order(stratum: Stratum) -> tuple[int, int]:
     return stratum[0], [name for name, _, _ in PARTS].index(stratum[1])
 
 
+def _short(
+    minutes: dict[Stratum, float], groups: dict[Stratum, list[Observation]]
+) -> list[str]:
+    """Open strata with too few samples for a rate of their own."""
+    return [stratum_label(s) for s in sorted(minutes, key=_order) if len(groups[s]) < 2]
+
+
 def _moment(sample: Sample) -> datetime:
     # A tally belongs to the part of day its window mostly lies in.
     if sample.method == "tally":
@@ -294,7 +301,7 @@ def _components(
             continue
         source = _pool_name(stratum[0], groups)
         lent[source] += minutes[stratum]
-        borrowed[label(stratum)] = source
+        borrowed[stratum_label(stratum)] = source
     for source, lent_minutes in lent.items():
         parts.append((lent_minutes, _ratio(_pool(source, groups))))
     return parts, borrowed
@@ -334,8 +341,9 @@ def _method_text(used: list[Sample], missing: list[str], stay: float) -> str:
         "gestratificeerd naar weekdag en dagdeel; 95%-interval"
     )
     if missing:
+        parts = "dagdeel" if len(missing) == 1 else "dagdelen"
         text += (
-            f"; {len(missing)} dagdelen met minder dan 2 steekproeven aangevuld "
+            f"; {len(missing)} {parts} met minder dan 2 steekproeven aangevuld "
             "met het gemiddelde van dezelfde weekdag of van alle steekproeven"
         )
     if any(s.method == "headcount" for s in used):

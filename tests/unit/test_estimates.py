@@ -153,7 +153,7 @@ class TestMissingStrata:
         }
         assert missing_strata(samples, HOURS, JANUARY) == ["zondagmiddag"]
         assert result.strata == 18
-        assert "1 dagdelen met minder dan 2 steekproeven" in result.method
+        assert "1 dagdeel met minder dan 2 steekproeven" in result.method
 
     def test_one_sample_is_too_few_and_the_weekday_pool_is_preferred(self):
         samples = self.without((6, "middag"))
