@@ -60,12 +60,12 @@ class Nudger:
     """Tells the workers, best effort, that the log has grown.
 
     Appends never wait for it and never fail because of it: a thread sends at most
-    one nudge per `every` seconds, and one more after the last request, so a burst
+    one nudge per `every` seconds (50 ms), and one more after the last request, so a burst
     of appends costs a couple of messages. With the broker down the nudge is lost
     and the scheduler's catch-up tick picks the events up (DESIGN invariant 2).
     """
 
-    def __init__(self, celery_app: Celery, every: float = 0.2) -> None:
+    def __init__(self, celery_app: Celery, every: float = 0.05) -> None:
         self.celery_app = celery_app
         self.every = every
         self._wanted = threading.Event()
