@@ -60,8 +60,8 @@ class Nudger:
     """Tells the workers, best effort, that the log has grown.
 
     Appends never wait for it and never fail because of it: a thread sends at most
-    one nudge per `every` seconds (50 ms), and one more after the last request, so a burst
-    of appends costs a couple of messages. With the broker down the nudge is lost
+    one nudge per `every` seconds (50 ms) and one more after the last request, so
+    a burst of appends costs a few messages. With the broker down the nudge is lost
     and the scheduler's catch-up tick picks the events up (DESIGN invariant 2).
     """
 
