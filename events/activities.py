@@ -8,48 +8,40 @@ from events.base import Event
 from events.registry import register
 
 
+@dataclass(frozen=True, kw_only=True)
+class ActivityPlan(Event):
+    """The fields of a plan; planned first, changed later as a whole."""
+
+    STREAM = "activity-{activity_id}"
+
+    activity_id: str
+    title: str
+    kind: str
+    goal_codes: list[str]
+    target_group: str
+    age_band: str
+    starts_at: str
+    ends_at: str
+    partners: list[str] = field(default_factory=list)
+    room: str | None = None
+    series_id: str | None = None
+    description: str | None = None
+
+
 @register
 @dataclass(frozen=True, kw_only=True)
-class ActivityPlanned(Event):
+class ActivityPlanned(ActivityPlan):
     """An activity is planned; its goal codes say which goals it counts for."""
 
     TYPE = "ActivityPlanned"
-    STREAM = "activity-{activity_id}"
-
-    activity_id: str
-    title: str
-    kind: str
-    goal_codes: list[str]
-    target_group: str
-    age_band: str
-    starts_at: str
-    ends_at: str
-    partners: list[str] = field(default_factory=list)
-    room: str | None = None
-    series_id: str | None = None
-    description: str | None = None
 
 
 @register
 @dataclass(frozen=True, kw_only=True)
-class ActivityChanged(Event):
+class ActivityChanged(ActivityPlan):
     """The plan changed: the event carries the whole plan as it now stands."""
 
     TYPE = "ActivityChanged"
-    STREAM = "activity-{activity_id}"
-
-    activity_id: str
-    title: str
-    kind: str
-    goal_codes: list[str]
-    target_group: str
-    age_band: str
-    starts_at: str
-    ends_at: str
-    partners: list[str] = field(default_factory=list)
-    room: str | None = None
-    series_id: str | None = None
-    description: str | None = None
 
 
 @register
