@@ -9,6 +9,7 @@ from app.api import (
     counts,
     efforts,
     feed,
+    goals,
     ido,
     outreach,
     samples,
@@ -26,6 +27,7 @@ BLUEPRINTS = [
     counts.blp,
     efforts.blp,
     feed.blp,
+    goals.blp,
 ]
 
 

@@ -132,6 +132,8 @@ class RecordSchema(Schema):
         when = data.get("occurred_at") or now
         if when > now + FUTURE_SLACK:
             raise ValidationError("lies in the future", field_name="occurred_at")
+        if not 1900 <= when.year <= 2100:
+            raise ValidationError(OUTSIDE, field_name="occurred_at")
         agreement = agreement_for(data["branch"], when)
         if agreement is None:
             raise ValidationError(OUTSIDE, field_name="occurred_at")

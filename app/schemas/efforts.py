@@ -28,7 +28,8 @@ from app.schemas.common import (
 from app.schemas.counts import DatedRecordSchema
 from events.periods import Period, parse_period
 
-INDICATOR = re.compile(r"[a-z][a-z0-9_]{0,59}")
+# The catalogue's indicator codes: lower-case words joined by hyphens.
+INDICATOR = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 MAX_ITEMS = 500
 
 
@@ -41,7 +42,7 @@ def valid_period(value: str) -> None:
 
 def valid_indicator(value: str) -> None:
     if not INDICATOR.fullmatch(value):
-        raise ValidationError("a code of lower case letters, digits and _")
+        raise ValidationError("lower-case words joined by '-', as in the catalogue")
 
 
 def period_field() -> fields.String:
@@ -104,7 +105,7 @@ class HistoricFigureSchema(Schema):
     goal_code = code(10, required=True, metadata={"example": "1.1"})
     period = period_field()
     indicator = fields.String(
-        required=True, validate=valid_indicator, metadata={"example": "youth_loans"}
+        required=True, validate=valid_indicator, metadata={"example": "youth-loans"}
     )
     value = Number(required=True, validate=validate.Range(0, 1e12))
     note = text(1000, load_default=None)

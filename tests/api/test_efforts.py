@@ -14,14 +14,14 @@ NOTE = {
 ITEM = {
     "goal_code": "1.1",
     "period": "2024-H1",
-    "indicator": "youth_loans",
+    "indicator": "youth-loans",
     "value": 41230,
 }
 HISTORY = {
     "items": [
         ITEM,
-        {**ITEM, "indicator": "youth_members", "value": 4012, "note": "peildatum 30-6"},
-        {**ITEM, "goal_code": "2.2", "indicator": "ido_questions", "value": 318},
+        {**ITEM, "indicator": "youth-members", "value": 4012, "note": "peildatum 30-6"},
+        {**ITEM, "goal_code": "2.2", "indicator": "ido-questions", "value": 318},
     ]
 }
 NEXT_YEAR = str(date.today().year + 1)
@@ -167,8 +167,8 @@ class TestHistory:
         api.post("/history", {"items": [{**ITEM, "value": 41500}]})
         listed = api.get("/history", as_="viewer", goal="1.1").json
         assert [(f["indicator"], f["value"]) for f in listed] == [
-            ("youth_loans", 41500),
-            ("youth_members", 4012),
+            ("youth-loans", 41500),
+            ("youth-members", 4012),
         ]
         assert listed[0]["source"] == "imported"
         assert len(api.get("/history").json) == 3
@@ -214,7 +214,7 @@ class TestHistory:
             {**ITEM, "goal_code": "7.1"},
             ITEM,
             {**ITEM, "indicator": "b", "period": "2020"},
-            {**ITEM, "indicator": "youth_loans"},  # the same as item 1
+            {**ITEM, "indicator": "youth-loans"},  # the same as item 1
         ]
         response = api.post("/history", {"items": items})
         assert [e["field"] for e in response.json["errors"]] == [
@@ -247,7 +247,7 @@ class TestHistory:
         assert events_of(app, "HistoricFigureImported") == []
 
     def test_five_hundred_items_at_once(self, api, app):
-        items = [{**ITEM, "indicator": f"figure_{i}", "value": i} for i in range(500)]
+        items = [{**ITEM, "indicator": f"figure-{i}", "value": i} for i in range(500)]
         response = api.post("/history", {"items": items})
         assert response.status_code == 201
         assert response.json["imported"] == 500

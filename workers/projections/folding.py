@@ -72,7 +72,8 @@ class Fold:
         elif indicator.measure == "sum":
             self._add(indicator, data, month, sign * float(data[indicator.value]), sign)
         elif indicator.measure == "latest":
-            key = "|".join(str(data[k]) for k in indicator.key)
+            # One figure per branch: two branches' March loans are two figures.
+            key = "|".join(str(data[k]) for k in ("branch", *indicator.key))
             full = (data["municipality"], indicator.goal, indicator.code, key)
             old = self._latest(full)
             new = float(data[indicator.value]) if sign > 0 else 0.0

@@ -1,0 +1,300 @@
+"""The agreement's goals and their figures: progress per period, and the records."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections import Counter
+from datetime import UTC, datetime
+
+import pytest
+
+from events.catalogue import Branch
+from events.catalogue.parts import Municipality
+from events.counts import LoanFiguresRecorded
+from events.ido import IdoQuestionLogged
+from tests.integration.test_goal_figures import HERE, ZONE, Writer, write
+from workers.projections import projections
+from workers.projections.base import catch_up
+
+H1 = [f"2025-0{m}" for m in range(1, 7)]
+THEMES = ["digid", "toeslagen", "uwv"]
+
+
+def project(app) -> None:
+    store = app.extensions["store"]
+    catch_up(projections(store, ZONE)[0], store)
+
+
+def ido(writer: Writer, when: datetime, themes: list[str], channel="desk") -> None:
+    question = IdoQuestionLogged(**HERE, question_id=uuid.uuid4().hex, themes=themes,
+                                 help_kind="hands_on", channel=channel)  # fmt: skip
+    writer.add(question, when)
+
+
+def loan(writer: Writer, month: str, loans: int, audience="youth") -> None:
+    event = LoanFiguresRecorded(**HERE, month=month, audience=audience,
+                                collection="fiction", loans=loans)  # fmt: skip
+    writer.add(event, datetime.fromisoformat(f"{month}-02T10:00:00+01:00"))
+
+
+@pytest.fixture
+def haarlem(app) -> str:
+    """A second municipality with its own branch, out of heemstede's reach."""
+    agreements = app.extensions["agreements"]
+    other = dataclasses.replace(
+        agreements["heemstede"][0],
+        name="haarlem-test",
+        municipality=Municipality("haarlem", "Haarlem"),
+        branches=(Branch("haarlem", "Bibliotheek Haarlem"),),
+    )
+    agreements["haarlem"] = [other]
+    return "haarlem"
+
+
+@pytest.fixture
+def tally(app) -> Counter:
+    """Sessions, lessons and loans in 2025-H1, IDO questions too; then projected."""
+    store = app.extensions["store"]
+    found = write(store, seed=7, sessions=25, lessons=10, loans=12)
+    writer = Writer(store, seed=8)
+    for index in range(30):
+        themes = writer.rng.sample(THEMES, writer.rng.randint(1, 2))
+        when = writer.when()
+        ido(writer, when, themes, channel=["desk", "phone"][index % 2])
+        found[("2.2", "ido-questions", when.astimezone(ZONE).strftime("%Y-%m"))] += 1
+    project(app)
+    return found
+
+
+def progress(api, goal, as_="viewer", **query):
+    response = api.get(f"/goals/{goal}/progress", as_=as_, **query)
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def indicator(body, code):
+    return next(i for i in body["indicators"] if i["code"] == code)
+
+
+def records(api, goal, code, period="2025-H1", **query):
+    path = f"/goals/{goal}/indicators/{code}/records"
+    response = api.get(path, as_="staff", period=period, **query)
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+class TestAgreement:
+    def test_ambitions_goals_and_indicators(self, api):
+        body = api.get("/goals", as_="viewer").json
+        assert body["title"] == "Prestatieafspraken gemeente Heemstede (2024-2027)"
+        assert body["years"] == [2024, 2025, 2026, 2027]
+        assert body["municipality"] == {"code": "heemstede", "name": "Heemstede"}
+        assert [a["number"] for a in body["ambitions"]] == [1, 2, 3, 4, 5]
+        goals = {g["code"]: g for a in body["ambitions"] for g in a["goals"]}
+        assert len(goals) == 14
+        assert goals["1.2"]["text"].startswith("Kinderen en ouders worden")
+        assert goals["1.2"]["ambition"] == 1
+        assert goals["4.3"]["kind"] == "effort"
+        assert goals["1.3"]["partners"] == ["Kinderopvang", "Basisonderwijs",
+                                            "Voortgezet onderwijs"]  # fmt: skip
+        assert goals["1.3"]["indicators"] == []
+        assert goals["2.2"]["indicators"][-1] == {
+            "code": "ido-questions",
+            "label": "Vragen bij het Informatiepunt Digitale Overheid",
+            "measure": "count",
+            "method": "counted",
+        }
+
+    def test_an_admin_names_the_municipality_when_there_are_several(self, api, haarlem):
+        assert api.get("/goals", as_="admin").status_code == 422
+        asked = api.get("/goals", as_="admin", municipality="heemstede")
+        assert asked.json["municipality"]["code"] == "heemstede"
+        assert api.get("/goals", as_="admin", municipality="haarlem").status_code == 200
+        refused = api.get("/goals", as_="staff", municipality="haarlem")
+        assert refused.status_code == 422
+        assert refused.json["errors"][0]["field"] == "municipality"
+
+
+class TestProgress:
+    def test_figures_equal_the_generators_tally(self, api, tally):
+        for goal, code in {(g, i) for g, i, _ in tally}:
+            shown = indicator(progress(api, goal, period="2025-H1"), code)
+            months = {m: tally[(goal, code, m)] for m in H1}
+            assert shown["months"] == pytest.approx(months), (goal, code)
+            assert shown["value"] == pytest.approx(sum(months.values()))
+            assert shown["method"] == "counted"
+        body = progress(api, "1.2", as_="admin", period="2025-Q1", branch="heemstede")
+        q1 = sum(tally[("1.2", "sessions", m)] for m in H1[:3])
+        assert indicator(body, "sessions")["value"] == q1
+
+    def test_previous_and_year_earlier_periods(self, api, app):
+        writer = Writer(app.extensions["store"], seed=1)
+        for when, count in [("2024-03-05", 2), ("2024-09-05", 3), ("2025-02-05", 5)]:
+            for _ in range(count):
+                ido(writer, datetime.fromisoformat(f"{when}T10:00:00+01:00"), ["uwv"])
+        project(app)
+        body = progress(api, "2.2", period="2025-H1")
+        assert (body["period"], body["previous"], body["year_earlier"]) == (
+            "2025-H1", "2024-H2", "2024-H1",
+        )  # fmt: skip
+        shown = indicator(body, "ido-questions")
+        assert (shown["value"], shown["previous"], shown["year_earlier"]) == (5, 3, 2)
+        assert shown["records"] == 5
+        assert progress(api, "2.2", period="2025")["previous"] == "2024"
+
+    def test_dimensions_split_the_total(self, api, tally):
+        shown = indicator(progress(api, "2.2", period="2025-H1"), "ido-questions")
+        assert shown["value"] == 30
+        assert sum(shown["by_dimension"]["channel"].values()) == 30
+        assert shown["by_dimension"]["channel"] == {"desk": 15, "phone": 15}
+        themes = shown["by_dimension"]["themes"]
+        assert set(themes) <= set(THEMES)
+        assert sum(themes.values()) >= 30  # a question may have two themes
+        newcomers = indicator(progress(api, "1.4", period="2025-H1"),
+                              "new-target-groups")  # fmt: skip
+        split = newcomers["by_dimension"].get("new_target_group", {})
+        assert sum(split.values()) == newcomers["value"]
+
+    def test_months_without_data(self, api, app):
+        writer = Writer(app.extensions["store"], seed=2)
+        for month, loans in [("2025-01", 300), ("2025-02", 280), ("2025-04", 310)]:
+            loan(writer, month, loans)
+        loan(writer, "2025-02", 290)  # a correction replaces the figure
+        project(app)
+        shown = indicator(progress(api, "1.1", period="2025-H1"), "youth-loans")
+        assert shown["value"] == 900
+        assert shown["months"]["2025-02"] == 290
+        assert shown["months_without_data"] == ["2025-03", "2025-05", "2025-06"]
+        assert shown["by_dimension"] == {"collection": {"fiction": 900}}
+        empty = indicator(progress(api, "1.2", period="2025-H1"), "sessions")
+        assert (empty["value"], empty["months_without_data"]) == (0, H1)
+
+    def test_imported_history_is_shown_where_nothing_is_counted(self, api, app):
+        item = {"goal_code": "2.2", "indicator": "ido-questions", "value": 318}
+        items = [{**item, "period": "2024-H1", "note": "spreadsheet"},
+                 {**item, "period": "2025-H1", "value": 99}]  # fmt: skip
+        assert api.post("/history", {"items": items}).status_code == 201
+        writer = Writer(app.extensions["store"], seed=3)
+        ido(writer, datetime(2025, 3, 1, 10, tzinfo=UTC), ["digid"])
+        project(app)
+        body = progress(api, "2.2", period="2025-H1")
+        shown = indicator(body, "ido-questions")
+        assert (shown["value"], shown["method"]) == (1, "counted")  # counted wins
+        earlier = (shown["year_earlier"], shown["year_earlier_method"])
+        assert earlier == (318, "imported")
+        assert (shown["previous"], shown["previous_method"]) == (0, "counted")
+        assert body["imported"] == [
+            {"indicator": "ido-questions", "period": "2025-H1", "value": 99,
+             "note": None}
+        ]  # fmt: skip
+        before = indicator(progress(api, "2.2", period="2024-H1"), "ido-questions")
+        assert (before["value"], before["method"], before["records"]) == (
+            318, "imported", 0,
+        )  # fmt: skip
+
+    def test_effort_notes_are_listed(self, api):
+        text = "Podium voor de jeugdcommunity: drie avonden."
+        for goal, period in [("4.3", "2025-H1"), ("4.3", "2025-03"), ("5.3", "2025-H1"),
+                             ("4.3", "2025"), ("4.3", "2024-H2")]:  # fmt: skip
+            note = {"goal_code": goal, "period": period, "text": f"{text} {period}"}
+            assert api.post("/efforts", note).status_code == 201
+        efforts = progress(api, "4.3", period="2025-H1")["efforts"]
+        assert [(e["period"], e["text"]) for e in efforts] == [
+            ("2025-H1", f"{text} 2025-H1"),
+            ("2025-03", f"{text} 2025-03"),
+        ]
+        assert set(efforts[0]) == {"note_id", "period", "text"}
+        uncounted = progress(api, "5.1", period="2025-H1")  # visitor estimates: later
+        assert (uncounted["indicators"], uncounted["efforts"]) == ([], [])
+
+    def test_the_position_counted_up_to(self, api, app, tally):
+        assert progress(api, "1.2", period="2025-H1")["position"] == (
+            app.extensions["store"].head()
+        )
+
+
+class TestRecords:
+    @pytest.mark.parametrize(
+        ("goal", "code", "types"),
+        [
+            ("1.2", "sessions", {"SessionOpened"}),
+            ("1.4", "participants", {"SessionOpened"}),
+            ("1.4", "new-target-groups", {"ParticipantCheckedIn"}),
+            ("1.2", "school-pupils", {"SchoolLessonGiven"}),
+            ("4.2", "school-lessons", {"SchoolLessonGiven"}),
+            ("4.1", "loans", {"LoanFiguresRecorded"}),
+            ("1.1", "youth-loans", {"LoanFiguresRecorded"}),
+            ("2.2", "ido-questions", {"IdoQuestionLogged"}),
+        ],
+    )
+    def test_the_records_sum_to_the_figure(self, api, tally, goal, code, types):
+        for period in ("2025-H1", "2025-Q2", "2025-03"):
+            shown = indicator(progress(api, goal, period=period), code)
+            behind = records(api, goal, code, period)
+            assert {r["type"] for r in behind["records"]} <= types
+            total = sum(r["value"] for r in behind["records"])
+            assert total == pytest.approx(shown["value"]), (code, period)
+            assert behind["value"] == pytest.approx(shown["value"])
+        assert shown["value"] > 0 or code == "new-target-groups"
+
+    def test_participants_show_the_headcount_or_the_checkins(self, api, tally):
+        behind = records(api, "1.2", "participants")["records"]
+        for record in behind:
+            data = record["data"]
+            counted = (
+                data["checkins"] if data["headcount"] is None else data["headcount"]
+            )
+            assert record["value"] == counted
+            assert "1.2" in data["goal_codes"]
+        shown = indicator(progress(api, "1.2", period="2025-H1"), "participants")
+        assert shown["records"] == len(behind)
+
+    def test_a_latest_figure_shows_once_with_its_last_value(self, api, app):
+        writer = Writer(app.extensions["store"], seed=4)
+        loan(writer, "2025-02", 280)
+        loan(writer, "2025-02", 290)
+        loan(writer, "2025-03", 100, audience="adult")
+        project(app)
+        behind = records(api, "1.1", "youth-loans")
+        assert [(r["data"]["month"], r["value"]) for r in behind["records"]] == [
+            ("2025-02", 290)
+        ]
+        assert records(api, "4.1", "loans", "2025-Q1")["value"] == 390
+
+
+class TestRefusals:
+    @pytest.mark.parametrize(
+        ("as_", "status"),
+        [("admin", 200), ("staff", 200), ("viewer", 200), ("tablet", 403), (None, 401)],
+    )
+    def test_roles(self, api, as_, status):
+        for path in ("/goals", "/goals/1.2/progress",
+                     "/goals/1.2/indicators/sessions/records"):  # fmt: skip
+            assert api.get(path, as_=as_, period="2025-H1").status_code == status
+
+    @pytest.mark.parametrize(
+        ("path", "query", "status", "field"),
+        [
+            ("/goals/9.9/progress", {}, 404, None),
+            ("/goals/1.2/indicators/loans/records", {}, 404, None),
+            ("/goals/1.2/progress", {"period": "2025-H3"}, 422, "period"),
+            ("/goals/1.2/progress", {"period": "2019"}, 422, "period"),
+            ("/goals/1.2/progress", {"branch": "haarlem"}, 422, "branch"),
+            ("/goals/1.2/indicators/sessions/records", {"period": "x"}, 422, "period"),
+        ],
+    )
+    def test_not_found_and_bad_queries(self, api, haarlem, path, query, status, field):
+        response = api.get(path, as_="staff", **{"period": "2025-H1", **query})
+        assert response.status_code == status, response.json
+        assert response.content_type == "application/problem+json"
+        if field:
+            assert response.json["errors"][0]["field"] == field
+
+    def test_an_admin_asks_for_a_branch_of_the_municipality(self, api, haarlem):
+        query = {"period": "2025-H1", "municipality": "heemstede"}
+        path = "/goals/1.2/progress"
+        assert api.get(path, as_="admin", **query).status_code == 200
+        wrong = api.get(path, as_="admin", branch="haarlem", **query)
+        assert wrong.status_code == 422
+        assert wrong.json["errors"][0]["field"] == "branch"
