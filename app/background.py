@@ -17,6 +17,7 @@ from app.config import Config
 
 TASK_MODULES = ["workers.tasks"]
 RUN_PROJECTIONS = "workers.tasks.run_projections"
+REDIS_TIMEOUTS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,9 @@ def celery_settings(config: Config) -> dict[str, object]:
         "worker_hijack_root_logger": False,
         # A dead broker must not hold a nudge (or a scheduler tick) for long.
         "broker_connection_timeout": 2,
-        "broker_transport_options": {"socket_connect_timeout": 2, "socket_timeout": 5},
+        "broker_transport_options": REDIS_TIMEOUTS
+        if config.broker_url.startswith(("redis", "rediss"))
+        else {},
     }
 
 

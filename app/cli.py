@@ -148,11 +148,12 @@ def up() -> None:
     procs = {name: subprocess.Popen(cmd) for name, cmd in children.items()}
     click.echo(f"Library register running at http://{config.bind}/ (Ctrl-C stops)")
     click.echo(f"  database: {config.database_url}\n  broker:   {config.broker_url}")
-    for agreement in {a for found in current_app.extensions["agreements"].values()
-                      for a in found}:  # fmt: skip
+    loaded = current_app.extensions["agreements"].values()
+    for agreement in {a.name: a for found in loaded for a in found}.values():
         click.echo(f"  agreement: {agreement.title} ({agreement.name})")
     if first_admin:
         click.echo(f"  first admin account 'admin', token (shown once): {first_admin}")
+    sys.stdout.flush()  # before the children's output, also when piped to a file
     sys.exit(_supervise(procs))
 
 
