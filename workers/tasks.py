@@ -6,6 +6,7 @@ import logging
 
 from celery import shared_task
 from flask import current_app
+from sqlalchemy.exc import OperationalError
 
 from workers.projections import projections
 from workers.projections.base import catch_up
@@ -13,7 +14,15 @@ from workers.projections.base import catch_up
 log = logging.getLogger(__name__)
 
 
-@shared_task(name="workers.tasks.run_projections", acks_late=True)
+@shared_task(
+    name="workers.tasks.run_projections",
+    acks_late=True,
+    # A database that is away for a moment: try again, waiting longer each time.
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=10,
+)
 def run_projections() -> int:
     """Bring every projection up to the head of the log; return events applied."""
     store = current_app.extensions["store"]
