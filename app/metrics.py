@@ -10,17 +10,22 @@ from collections.abc import Iterator
 
 from flask import Blueprint, Response, current_app
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from prometheus_client.core import CollectorRegistry, GaugeMetricFamily, Metric
+from prometheus_client.core import (
+    CollectorRegistry,
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    Metric,
+)
 from sqlalchemy import func, select
 
-from events.store.read_models import projection_checkpoints
+from events.store.read_models import projection_checkpoints, task_failures
 from events.store.tables import events
 
 bp = Blueprint("metrics", __name__)
 
 
 class StoreCollector:
-    """Events appended by type, and each read model's position and lag."""
+    """Events appended by type, each read model's position and lag, task failures."""
 
     def __init__(self, engine) -> None:
         self.engine = engine
@@ -46,14 +51,22 @@ class StoreCollector:
             for name, at in conn.execute(select(table.c.name, table.c.position)):
                 position.add_metric([name], at)
                 lag.add_metric([name], head - at)
+            failed = CounterMetricFamily(
+                "bieb_task_failures", "Background tasks that failed", labels=["task"]
+            )
+            by_task = select(task_failures.c.task, func.count()).group_by(
+                task_failures.c.task
+            )
+            for task, count in conn.execute(by_task):
+                failed.add_metric([task], count)
         head_metric = GaugeMetricFamily("bieb_log_head", "Last position in the log")
         head_metric.add_metric([], head)
-        yield from (appended, head_metric, position, lag)
+        yield from (appended, head_metric, position, lag, failed)
 
 
 @bp.get("/metrics")
 def metrics() -> Response:
-    """Prometheus metrics: the log and the read models."""
+    """Prometheus metrics: the log, the read models and failed tasks."""
     registry = CollectorRegistry()
     registry.register(StoreCollector(current_app.extensions["store"].engine))
     return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)

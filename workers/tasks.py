@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 from celery import shared_task
+from celery.signals import task_failure
 from flask import current_app
+from sqlalchemy import insert
 from sqlalchemy.exc import OperationalError
 
+from events.store.read_models import task_failures
 from workers.projections import projections
 from workers.projections.base import catch_up
 
@@ -30,3 +34,19 @@ def run_projections() -> int:
     applied = sum(catch_up(p, store) for p in projections(store, zone))
     log.info("projections caught up", extra={"applied": applied})
     return applied
+
+
+@task_failure.connect
+def record_failure(sender=None, exception=None, **_) -> None:
+    """Keep each failed task in the database, where /metrics counts them."""
+    try:
+        store = current_app.extensions["store"]
+        row = {
+            "task": getattr(sender, "name", str(sender)),
+            "failed_at": datetime.now(UTC),
+            "error": repr(exception)[:500],
+        }
+        with store.engine.begin() as conn:
+            conn.execute(insert(task_failures), row)
+    except Exception:  # the database may be what failed; the log still has it
+        log.exception("could not record a task failure")

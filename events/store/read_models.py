@@ -60,3 +60,13 @@ latest_figures = Table(
     Column("key", String(300), primary_key=True),
     Column("value", Float, nullable=False),
 )
+
+# Background tasks that failed, for /metrics and the operators: what and when.
+task_failures = Table(
+    "task_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("task", String(200), nullable=False),
+    Column("failed_at", UtcDateTime(), nullable=False),
+    Column("error", String(500), nullable=False),
+)

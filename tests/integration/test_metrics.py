@@ -32,3 +32,29 @@ def test_metrics_count_events_and_show_projection_lag(app):
     assert found[("bieb_log_head", ())] == 15
     assert found[("bieb_projection_lag", (("projection", "goal_figures"),))] == 3
     assert found[("bieb_projection_position", (("projection", "goal_figures"),))] == 12
+
+
+def test_failed_tasks_are_recorded_and_counted(app):
+    """A task that raises is kept in the database and shows in /metrics."""
+    from workers.tasks import run_projections
+
+    store = app.extensions["store"]
+    celery_app = app.extensions["celery"]
+    celery_app.conf.task_always_eager = True  # run here, signals and all
+    try:
+        with app.app_context():
+            store.engine.dispose()
+            real = store.read_all
+
+            def broken(*_args, **_kwargs):
+                raise RuntimeError("the log is unreadable")
+
+            store.read_all = broken
+            result = run_projections.apply()
+            store.read_all = real
+    finally:
+        celery_app.conf.task_always_eager = False
+    assert result.failed()
+    found = samples(app)
+    task = (("task", "workers.tasks.run_projections"),)
+    assert found[("bieb_task_failures_total", task)] == 1
