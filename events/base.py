@@ -29,10 +29,6 @@ class Metadata(NamedTuple):
     def to_dict(self) -> dict[str, str | None]:
         return self._asdict()
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Metadata:
-        return cls(**data)
-
 
 @dataclass(frozen=True, kw_only=True)
 class NewEvent:

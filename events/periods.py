@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 PATTERN = re.compile(r"(?P<year>\d{4})(?:-(?P<part>H[12]|Q[1-4]|\d{2}))?")
@@ -103,8 +103,3 @@ def iso_week_start(week: str) -> date:
     """The Monday of an ISO week written '2025-W27'."""
     year, _, number = week.partition("-W")
     return date.fromisocalendar(int(year), int(number), 1)
-
-
-def week_days(week: str) -> list[date]:
-    monday = iso_week_start(week)
-    return [monday + timedelta(days=i) for i in range(7)]

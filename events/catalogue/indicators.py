@@ -14,10 +14,6 @@ from events.catalogue.reader import Table
 
 Measure = Literal["count", "sum", "latest", "participants"]
 MEASURES: tuple[str, ...] = ("count", "sum", "latest", "participants")
-# Measures kept as monthly figures by the goal-figures projection. Stocks at a
-# date, distinct counts over a period and estimates from samples are computed
-# from their own read models.
-MONTHLY: frozenset[str] = frozenset(MEASURES)
 # A filter value meaning "the goal this indicator belongs to".
 THIS_GOAL = "@goal"
 
