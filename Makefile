@@ -7,7 +7,17 @@ VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test lint bench install clean
+.PHONY: run test lint bench install clean system-packages
+
+# The report tests read PDFs with poppler's pdftotext and pdftoppm; WeasyPrint
+# needs Pango. Installed from Debian when missing and we may (root, apt).
+SYSTEM_PACKAGES := poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+system-packages:
+	@command -v pdftoppm >/dev/null && exit 0; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get install -y -q $(SYSTEM_PACKAGES) >/dev/null || \
+		{ apt-get update -q >/dev/null && apt-get install -y -q $(SYSTEM_PACKAGES) >/dev/null; }; \
+	else echo "please install: $(SYSTEM_PACKAGES)" >&2; fi
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -22,7 +32,7 @@ install: $(VENV)/.synced
 run: install
 	$(VENV)/bin/bieb up
 
-test: install
+test: install system-packages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)

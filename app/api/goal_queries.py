@@ -1,19 +1,18 @@
-"""A goal's figures: monthly sums from the read model, and the records behind them.
+"""The records behind a figure, read from the log itself.
 
-The figures are read from `goal_figures`, kept by the workers; the records
-behind a figure are read from the log itself, so that every number can be
-traced to its events (DESIGN invariant 7).
+The figures are read from the read models (events.figures.read); the records
+behind one are read from the log, so that every number can be traced to its
+events (DESIGN invariant 7).
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Engine, func, select
 
 from app.api.reach import read_stream
 from app.api.reading import live_records
@@ -21,98 +20,9 @@ from app.api.sessions_state import Session, fold_session
 from events import RecordedEvent
 from events.activities import ParticipantCheckedIn, SessionOpened
 from events.catalogue.indicators import Indicator
+from events.figures.read import months_of
 from events.periods import Period
 from events.registry import lookup
-from events.store.read_models import (
-    goal_figures,
-    projection_checkpoints,
-    session_figures,
-)
-
-Figure = tuple[float, int]  # the value, and the records behind it
-NOTHING: Figure = (0.0, 0)
-
-
-def months_of(period: Period) -> list[str]:
-    """The months ("2025-01") a period spans."""
-    months, day = [], period.start
-    while day < period.end:
-        months.append(f"{day.year}-{day.month:02d}")
-        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    return months
-
-
-def _engine() -> Engine:
-    return current_app.extensions["store"].engine
-
-
-def _local_month(when) -> str:
-    return when.astimezone(current_app.extensions["bieb_config"].zone).strftime("%Y-%m")
-
-
-class Figures:
-    """A goal's monthly figures in some branches, summed as a period asks."""
-
-    def __init__(self, municipality: str, branches: Sequence[str], goal: str,
-                 months: Sequence[str]) -> None:  # fmt: skip
-        t = goal_figures
-        query = select(
-            t.c.indicator, t.c.dimension, t.c.month, func.sum(t.c.value),
-            func.sum(t.c.records),
-        ).where(
-            t.c.municipality == municipality, t.c.branch.in_(branches),
-            t.c.goal == goal, t.c.month.in_(months),
-        ).group_by(t.c.indicator, t.c.dimension, t.c.month)  # fmt: skip
-        with _engine().connect() as conn:
-            rows = conn.execute(query).all()
-        self.rows = {(i, d, m): (float(v), int(r)) for i, d, m, v, r in rows}
-        self.sessions = _sessions_per_month(municipality, branches, goal, months)
-
-    def month(self, indicator: Indicator, month: str, dimension: str = "") -> Figure:
-        value, records = self.rows.get((indicator.code, dimension, month), NOTHING)
-        if indicator.measure == "participants" and not dimension:
-            # Participants are counted per session: the sessions are its records.
-            records = self.sessions[month]
-        return value, records
-
-    def total(self, indicator: Indicator, months: Sequence[str]) -> Figure:
-        """The sum of some months."""
-        found = [self.month(indicator, month) for month in months]
-        return sum(v for v, _ in found), sum(r for _, r in found)
-
-    def by_dimension(
-        self, indicator: Indicator, months: Sequence[str]
-    ) -> dict[str, dict[str, float]]:
-        """{"themes": {"digid": 12, ...}} summed over some months."""
-        split: dict[str, dict[str, float]] = defaultdict(dict)
-        for (code, dimension, month), (value, _) in self.rows.items():
-            if code == indicator.code and dimension and month in months:
-                name, _, item = dimension.partition(":")
-                split[name][item] = split[name].get(item, 0.0) + value
-        return dict(split)
-
-
-def _sessions_per_month(
-    municipality: str, branches: Sequence[str], goal: str, months: Sequence[str]
-) -> Counter:
-    t = session_figures
-    query = select(t.c.month, t.c.goal_codes).where(
-        t.c.municipality == municipality,
-        t.c.branch.in_(branches),
-        t.c.month.in_(months),
-    )
-    with _engine().connect() as conn:
-        rows = conn.execute(query).all()
-    return Counter(month for month, codes in rows if goal in codes.split(","))
-
-
-def figures_position() -> int:
-    """The log position the goal figures are counted up to."""
-    t = projection_checkpoints
-    query = select(t.c.position).where(t.c.name == "goal_figures")
-    with _engine().connect() as conn:
-        return conn.execute(query).scalar_one_or_none() or 0
-
 
 # -- the records behind a figure, from the log --------------------------------------
 
@@ -131,6 +41,18 @@ def records_behind(
     months = set(months_of(period))
     if indicator.measure == "latest":
         return _latest(indicator, months, branches)
+    if indicator.measure == "active":
+        return _active(indicator, period, branches)
+    if indicator.measure == "stock":
+        return _stock(indicator, period, branches)
+    if indicator.measure in ("estimate", "occupancy"):
+        field = "people" if indicator.measure == "estimate" else "occupied"
+        found = live_records(indicator.events, _prefix(indicator), branches)
+        return [
+            _shown(e, float(e.data[field]))
+            for e in found
+            if indicator.accepts(e.data) and period.start <= _sample_day(e) < period.end
+        ]
     window = None if indicator.date else period
     found = live_records(indicator.events, _prefix(indicator), branches, window)
     return [
@@ -192,6 +114,50 @@ def _latest(
     return sorted(found, key=lambda r: r["position"])
 
 
+def _active(
+    indicator: Indicator, period: Period, branches: Sequence[str]
+) -> list[dict[str, Any]]:
+    """The start record of each thing active in the period (not ended before)."""
+    started: dict[str, RecordedEvent] = {}
+    ended: dict[str, date] = {}
+    for event in live_records(indicator.events, _prefix(indicator), branches):
+        entity = "|".join(str(event.data[k]) for k in indicator.key)
+        if event.type == indicator.events[0] and indicator.accepts(event.data):
+            started[entity] = event
+        elif event.type != indicator.events[0]:
+            ended[entity] = _local_day(event.occurred_at)
+    return [
+        _shown(event, 1.0)
+        for entity, event in started.items()
+        if _local_day(event.occurred_at) < period.end
+        and (entity not in ended or ended[entity] >= period.start)
+    ]
+
+
+def _stock(
+    indicator: Indicator, period: Period, branches: Sequence[str]
+) -> list[dict[str, Any]]:
+    """Per key, the last count before the period's end: the stock at its end."""
+    day, value = str(indicator.date), str(indicator.value)
+    last: dict[str, RecordedEvent] = {}
+    for event in live_records(indicator.events, _prefix(indicator), branches):
+        on = str(event.data[day])[:10]
+        if indicator.accepts(event.data) and on < period.end.isoformat():
+            key = "|".join(str(event.data[k]) for k in ("branch", *indicator.key))
+            earlier = last.get(key)
+            if earlier is None or on >= str(earlier.data[day])[:10]:
+                last[key] = event
+    return [_shown(e, float(e.data[value])) for e in last.values()]
+
+
+def _sample_day(event: RecordedEvent) -> date:
+    return _local_day(datetime.fromisoformat(event.data["window_start"]))
+
+
+def _local_day(when: datetime) -> date:
+    return when.astimezone(current_app.extensions["bieb_config"].zone).date()
+
+
 def _prefix(indicator: Indicator) -> str:
     """The stream prefix the indicator's event types share."""
     prefixes = {lookup(name).STREAM.split("{")[0] for name in indicator.events}
@@ -201,7 +167,7 @@ def _prefix(indicator: Indicator) -> str:
 def _month(indicator: Indicator, event: RecordedEvent) -> str:
     if indicator.date:
         return str(event.data[indicator.date])[:7]
-    return _local_month(event.occurred_at)
+    return _local_day(event.occurred_at).strftime("%Y-%m")
 
 
 def _shown(event: RecordedEvent, value: float) -> dict[str, Any]:

@@ -8,6 +8,8 @@ the log (goal_queries), so each number can be checked against its events.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,7 +20,7 @@ from flask_smorest import Blueprint, abort
 
 from app.agreements import branches_of
 from app.api.efforts import within
-from app.api.goal_queries import Figures, figures_position, months_of, records_behind
+from app.api.goal_queries import records_behind
 from app.api.reach import branches_asked
 from app.api.reading import live_records, period_arg, read_every
 from app.auth import READERS, requires
@@ -31,9 +33,11 @@ from app.schemas.goals import (
     agreements_of,
 )
 from events import RecordedEvent
-from events.catalogue import Goal
+from events.catalogue import Agreement, Goal
 from events.catalogue.indicators import Indicator
 from events.efforts import EffortNoted, HistoricFigureImported
+from events.figures.read import GoalFigures, Shown, figures_position
+from events.figures.replay import figures_at, position_at
 from events.periods import Period
 
 blp = Blueprint(
@@ -46,6 +50,7 @@ class Asked:
     """What a figures request is about: whose goal, which period, which branches."""
 
     municipality: str
+    agreement: Agreement
     goal: Goal
     period: Period
     branches: list[str]
@@ -71,7 +76,7 @@ class Progress(MethodView):
     @blp.response(200, ProgressOutSchema)
     def get(self, query, code):
         """A goal's figures for a period, the period before and a year earlier."""
-        return progress(ask(query, code))
+        return progress(ask(query, code), query["as_of"])
 
 
 @blp.route("/<code>/indicators/<indicator>/records")
@@ -118,19 +123,45 @@ def ask(query: dict[str, Any], code: str) -> Asked:
     if not chosen:
         detail = f"unknown branch {query['branch']!r}"
         abort(422, errors=[{"field": "branch", "in": "query", "detail": detail}])
-    return Asked(municipality, agreement.goal(code), period, chosen)
+    return Asked(municipality, agreement, agreement.goal(code), period, chosen)
 
 
 # -- the figures --------------------------------------------------------------------
 
 
-def progress(asked: Asked) -> dict[str, Any]:
+@contextmanager
+def counted(asked: Asked, as_of: int | datetime | None) -> Iterator[tuple[Any, int]]:
+    """A connection to the figures, live or as they stood at `as_of`; the position."""
+    store = current_app.extensions["store"]
+    if as_of is None:
+        with store.engine.connect() as conn:
+            yield conn, figures_position(conn)
+        return
+    if isinstance(as_of, datetime):
+        position = position_at(store, as_of)
+    else:
+        position = min(as_of, store.head())
+    zone = current_app.extensions["bieb_config"].zone
+    with figures_at(store, asked.agreement, zone, position) as conn:
+        yield conn, position
+
+
+def progress(asked: Asked, as_of: int | datetime | None = None) -> dict[str, Any]:
     """A goal's indicators over a period and the two it is compared with."""
     period, goal = asked.period, asked.goal
     periods = (period, period.previous(), period.year_earlier())
-    months = sorted({m for p in periods for m in months_of(p)})
-    figures = Figures(asked.municipality, asked.branches, goal.code, months)
-    imported = imported_figures(asked)
+    zone = current_app.extensions["bieb_config"].zone
+    today = (as_of if isinstance(as_of, datetime) else datetime.now(zone)).date()
+    with counted(asked, as_of) as (conn, position):
+        figures = GoalFigures(
+            conn, asked.agreement, asked.branches, goal.code, periods, until=today
+        )
+        # What the log says beside the figures: up to as_of, if asked.
+        last = position if as_of is not None else None
+        imported = imported_figures(asked, last)
+        indicators = [
+            indicator_progress(i, figures, periods, imported) for i in goal.indicators
+        ]
     return {
         "goal": goal,
         "municipality": asked.municipality,
@@ -138,11 +169,10 @@ def progress(asked: Asked) -> dict[str, Any]:
         "period": period.label,
         "previous": periods[1].label,
         "year_earlier": periods[2].label,
-        "position": figures_position(),
-        "indicators": [
-            indicator_progress(i, figures, periods, imported) for i in goal.indicators
-        ],
-        "efforts": efforts(asked),
+        "position": position,
+        "as_of": None if as_of is None else position,
+        "indicators": indicators,
+        "efforts": [e for e in efforts(asked) if last is None or e["position"] <= last],
         "imported": sorted(
             (e.data for e in imported.values() if within(e.data["period"], period)),
             key=lambda f: (f["indicator"], f["period"]),
@@ -152,17 +182,16 @@ def progress(asked: Asked) -> dict[str, Any]:
 
 def indicator_progress(
     indicator: Indicator,
-    figures: Figures,
+    figures: GoalFigures,
     periods: tuple[Period, ...],
     imported: dict[tuple[str, str], RecordedEvent],
 ) -> dict[str, Any]:
     """One indicator: the period's figure, its split, its months, its comparisons."""
-    own = months_of(periods[0])
+    own = figures.shown(indicator, periods[0])
     (value, method), previous, earlier = (
-        shown_figure(indicator, figures, p, imported) for p in periods
+        shown_figure(indicator, figures.shown(indicator, p) if i else own, p, imported)
+        for i, p in enumerate(periods)
     )
-    zone = current_app.extensions["bieb_config"].zone
-    begun = datetime.now(zone).strftime("%Y-%m")
     return {
         **vars(indicator),
         "method": method,
@@ -171,31 +200,31 @@ def indicator_progress(
         "previous_method": previous[1],
         "year_earlier": earlier[0],
         "year_earlier_method": earlier[1],
-        "records": figures.total(indicator, own)[1],
-        "by_dimension": figures.by_dimension(indicator, own),
-        "months": {m: figures.month(indicator, m)[0] for m in own},
-        "months_without_data": [
-            m for m in own if m <= begun and figures.month(indicator, m) == (0.0, 0)
-        ],
+        "records": own.records,
+        "by_dimension": own.by_dimension,
+        "months": own.months,
+        "at_start": own.at_start,
+        "estimate": own.estimate,
+        "months_without_data": figures.months_without_data(indicator, periods[0]),
     }
 
 
 def shown_figure(
     indicator: Indicator,
-    figures: Figures,
+    shown: Shown,
     period: Period,
     imported: dict[tuple[str, str], RecordedEvent],
-) -> tuple[float, str]:
-    """The counted figure; the imported one where nothing is counted."""
-    value, records = figures.total(indicator, months_of(period))
-    # History indicator codes are snake_case ("youth_loans" for "youth-loans").
+) -> tuple[float | None, str]:
+    """The counted (or estimated) figure; the imported one where nothing is counted."""
     figure = imported.get((indicator.code, period.label))
-    if value or records or figure is None:
-        return value, "counted"
+    if shown.value or shown.records or figure is None:
+        return shown.value, shown.method
     return float(figure.data["value"]), "imported"
 
 
-def imported_figures(asked: Asked) -> dict[tuple[str, str], RecordedEvent]:
+def imported_figures(
+    asked: Asked, position: int | None = None
+) -> dict[tuple[str, str], RecordedEvent]:
     """The latest imported figure of the goal per indicator and period."""
     prefix = f"history-{asked.municipality}-{asked.goal.code}-"
     found = read_every([HistoricFigureImported.TYPE], prefix)
@@ -203,6 +232,7 @@ def imported_figures(asked: Asked) -> dict[tuple[str, str], RecordedEvent]:
         (e.data["indicator"], e.data["period"]): e
         for e in found
         if e.data["branch"] in asked.branches
+        and (position is None or e.position <= position)
     }
 
 
@@ -210,7 +240,7 @@ def efforts(asked: Asked) -> list[dict[str, Any]]:
     """The effort notes of the goal for the periods within the one asked."""
     notes = live_records([EffortNoted.TYPE], "effort-", asked.branches, asked.period)
     return [
-        e.data
+        {**e.data, "position": e.position}
         for e in notes
         if e.data["goal_code"] == asked.goal.code
         and within(e.data["period"], asked.period)

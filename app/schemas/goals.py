@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, pre_dump
@@ -12,7 +13,7 @@ from app.schemas.common import PeriodQuerySchema
 from events.catalogue import Agreement
 from events.catalogue.indicators import MEASURES
 
-METHODS = ["counted", "imported"]
+METHODS = ["counted", "estimated", "imported"]
 
 
 def agreements_of(municipality: str) -> list[Agreement]:
@@ -45,7 +46,32 @@ class MunicipalityQuerySchema(Schema):
 
 
 class ProgressQuerySchema(PeriodQuerySchema, MunicipalityQuerySchema):
-    """?period=2025-H1&branch=heemstede"""
+    """?period=2025-H1&branch=heemstede[&as_of=1200 or 2025-07-01T00:00:00+02:00]"""
+
+    as_of = fields.String(
+        load_default=None,
+        metadata={
+            "description": "A log position, or a moment (ISO 8601 with its offset): "
+            "the figures as they stood then."
+        },
+    )
+
+    @post_load
+    def read_as_of(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        """`as_of` as a position (int) or an aware moment (datetime)."""
+        raw = data["as_of"]
+        if raw is None:
+            return data
+        if raw.isdigit():
+            return {**data, "as_of": int(raw)}
+        try:
+            moment = datetime.fromisoformat(raw)
+        except ValueError:
+            moment = None
+        if moment is None or moment.utcoffset() is None:
+            message = "a log position, or a moment with its offset"
+            raise ValidationError(message, "as_of")
+        return {**data, "as_of": moment}
 
 
 class IndicatorOutSchema(Schema):
@@ -111,9 +137,18 @@ class AgreementOutSchema(Schema):
 class IndicatorProgressSchema(IndicatorOutSchema):
     """One indicator over a period, the period before and the same a year earlier."""
 
-    value = fields.Float()
-    previous = fields.Float()
-    year_earlier = fields.Float()
+    value = fields.Float(allow_none=True)
+    previous = fields.Float(allow_none=True)
+    year_earlier = fields.Float(allow_none=True)
+    at_start = fields.Float(
+        allow_none=True,
+        metadata={"description": "A stock's value on the period's first day"},
+    )
+    estimate = fields.Dict(
+        keys=fields.String(),
+        allow_none=True,
+        metadata={"description": "An estimate's 95% interval, samples and method"},
+    )
     previous_method = fields.String(metadata={"enum": METHODS})
     year_earlier_method = fields.String(metadata={"enum": METHODS})
     records = fields.Integer(
@@ -158,6 +193,10 @@ class ProgressOutSchema(Schema):
     year_earlier = fields.String(metadata={"example": "2024-H1"})
     position = fields.Integer(
         metadata={"description": "The log position the figures are counted up to"}
+    )
+    as_of = fields.Integer(
+        allow_none=True,
+        metadata={"description": "The position asked for with as_of, if any"},
     )
     indicators = fields.List(fields.Nested(IndicatorProgressSchema))
     efforts = fields.List(fields.Nested(EffortBriefSchema))

@@ -12,8 +12,15 @@ from typing import Any, Literal
 
 from events.catalogue.reader import Table
 
-Measure = Literal["count", "sum", "latest", "participants"]
-MEASURES: tuple[str, ...] = ("count", "sum", "latest", "participants")
+Measure = Literal[
+    "count", "sum", "latest", "participants", "active", "stock", "estimate", "occupancy"
+]
+MEASURES: tuple[str, ...] = (
+    *("count", "sum", "latest", "participants"),
+    *("active", "stock", "estimate", "occupancy"),
+)
+# Measures whose figure for a period is not the sum of its months.
+NOT_ADDITIVE = frozenset({"active", "stock", "estimate", "occupancy"})
 # A filter value meaning "the goal this indicator belongs to".
 THIS_GOAL = "@goal"
 
@@ -27,11 +34,24 @@ class Indicator:
     label: str
     measure: Measure
     events: tuple[str, ...]
-    value: str | None = None  # the field summed ("sum", "latest")
-    key: tuple[str, ...] = ()  # fields naming one figure ("latest": later replaces)
+    value: str | None = None  # the field summed ("sum", "latest", "stock")
+    # fields naming one figure ("latest", "stock": later replaces) or one
+    # thing that is active for a while ("active": the first event type starts
+    # it, the second ends it)
+    key: tuple[str, ...] = ()
     where: dict[str, Any] = field(default_factory=dict)
     dimensions: tuple[str, ...] = ()  # fields the figure is also split by
     date: str | None = None  # a date field that places the figure, if not occurred_at
+
+    @property
+    def additive(self) -> bool:
+        """Whether a period's figure is the sum of its months' figures."""
+        return self.measure not in NOT_ADDITIVE
+
+    @property
+    def method(self) -> str:
+        """How its figures are obtained: counted, or estimated from samples."""
+        return "estimated" if self.measure in ("estimate", "occupancy") else "counted"
 
     def accepts(self, data: dict[str, Any]) -> bool:
         """Whether an event's data passes the filter."""
@@ -79,8 +99,12 @@ def _indicator(entry: Table, goal: str, known_events: frozenset[str]) -> Indicat
         dimensions=entry.optional_texts("dimensions"),
         date=entry.optional_text("date"),
     )
-    if measure in ("sum", "latest") and indicator.value is None:
+    if measure in ("sum", "latest", "stock") and indicator.value is None:
         raise entry.error(f"a {measure!r} indicator names the field in 'value'")
-    if measure == "latest" and not indicator.key:
-        raise entry.error("a 'latest' indicator names its key fields in 'key'")
+    if measure in ("latest", "stock", "active") and not indicator.key:
+        raise entry.error(f"a {measure!r} indicator names its key fields in 'key'")
+    if measure == "stock" and indicator.date is None:
+        raise entry.error("a 'stock' indicator names the date it is counted on")
+    if measure == "active" and len(events) > 2:
+        raise entry.error("an 'active' indicator names a start and an end event")
     return indicator

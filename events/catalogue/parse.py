@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import time
 from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -19,6 +20,7 @@ from events.catalogue.model import (
     GoalKind,
     Municipality,
 )
+from events.catalogue.parts import WEEKDAYS, OpeningHours
 from events.catalogue.reader import Table, unique
 from events.registry import EVENT_TYPES
 
@@ -100,7 +102,31 @@ def _time_zone(table: Table) -> str:
 
 
 def _branch(table: Table) -> Branch:
-    return Branch(code=table.slug("code"), name=table.text("name"))
+    return Branch(
+        code=table.slug("code"),
+        name=table.text("name"),
+        opening_hours=_opening_hours(table),
+    )
+
+
+def _opening_hours(table: Table) -> OpeningHours:
+    """`opening_hours = { maandag = ["09:00-18:00"], ... }`, by ISO weekday."""
+    found: OpeningHours = {}
+    for day, stretches in table.scalar_lists("opening_hours").items():
+        if day not in WEEKDAYS:
+            raise table.error(f"opening_hours: {day!r} is not a weekday")
+        found[WEEKDAYS.index(day) + 1] = [_stretch(table, s) for s in stretches]
+    return found
+
+
+def _stretch(table: Table, text: str) -> tuple[time, time]:
+    try:
+        first, last = (time.fromisoformat(part) for part in text.split("-"))
+    except ValueError:
+        raise table.error(f"opening_hours: {text!r} is not like 09:00-18:00") from None
+    if last != time(0) and last <= first:
+        raise table.error(f"opening_hours: {text!r} does not run forward")
+    return first, last
 
 
 def _district(table: Table) -> District:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import time
 from typing import Literal
 
 from events.catalogue.indicators import Indicator
@@ -23,12 +24,19 @@ class Municipality:
     name: str
 
 
+WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag",
+            "zondag")  # fmt: skip
+OpeningHours = dict[int, list[tuple[time, time]]]  # ISO weekday -> open stretches
+
+
 @dataclass(frozen=True)
 class Branch:
     """A library branch ("vestiging") the agreement covers."""
 
     code: str
     name: str
+    # When the building is open: what visitor estimates extrapolate to.
+    opening_hours: OpeningHours = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -120,6 +120,16 @@ class Table:
             raise self.error(f"{key!r} may hold only strings, numbers and booleans")
         return dict(values)
 
+    def scalar_lists(self, key: str) -> dict[str, list[str]]:
+        """An optional table of lists of strings: name -> [text, ...]."""
+        if not self._optional(key):
+            return {}
+        values = self._value(key, dict, "a table of lists")
+        for name, items in values.items():
+            if not (isinstance(items, list) and all(isinstance(i, str) for i in items)):
+                raise self.error(f"{key!r}: {name!r} must be a list of strings")
+        return dict(values)
+
     def table(self, key: str) -> Table:
         """A required sub-table."""
         value = self._value(key, dict, "a table")

@@ -61,6 +61,55 @@ latest_figures = Table(
     Column("value", Float, nullable=False),
 )
 
+# Things that are active for a while (a partner, a community): from the day a
+# start record places them to the day an end record does; a period counts those
+# whose span overlaps it ("active" measure).
+span_figures = Table(
+    "span_figures",
+    metadata,
+    Column("municipality", String(100), primary_key=True),
+    Column("goal", String(10), primary_key=True),
+    Column("indicator", String(100), primary_key=True),
+    Column("entity", String(200), primary_key=True),
+    Column("branch", String(100), nullable=False),
+    Column("started", String(10), nullable=False),  # local date, "2025-03-01"
+    Column("ended", String(10), nullable=True),
+    Column("dimensions", String(300), nullable=False),  # "kind:primary,..."
+)
+
+# A stock counted on a date (members): a period reads the latest value on or
+# before its first day and before its end ("stock" measure).
+stock_figures = Table(
+    "stock_figures",
+    metadata,
+    Column("municipality", String(100), primary_key=True),
+    Column("goal", String(10), primary_key=True),
+    Column("indicator", String(100), primary_key=True),
+    Column("key", String(300), primary_key=True),  # branch|audience
+    Column("on_date", String(10), primary_key=True),
+    Column("branch", String(100), nullable=False),
+    Column("value", Float, nullable=False),
+)
+
+# Samples an estimate is made from (visitors, occupied workplaces): estimates
+# are not sums of months, so the samples themselves are kept.
+sample_figures = Table(
+    "sample_figures",
+    metadata,
+    Column("municipality", String(100), primary_key=True),
+    Column("goal", String(10), primary_key=True),
+    Column("indicator", String(100), primary_key=True),
+    Column("sample_id", String(100), primary_key=True),
+    Column("branch", String(100), nullable=False),
+    Column("day", String(10), nullable=False),  # local date of the sample
+    Column("window_start", String(40), nullable=False),  # ISO, with its offset
+    Column("minutes", Integer, nullable=True),
+    Column("people", Integer, nullable=True),
+    Column("method", String(20), nullable=True),
+    Column("places", Integer, nullable=True),
+    Column("occupied", Integer, nullable=True),
+)
+
 # Background tasks that failed, for /metrics and the operators: what and when.
 task_failures = Table(
     "task_failures",

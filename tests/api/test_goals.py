@@ -98,7 +98,14 @@ class TestAgreement:
         assert goals["4.3"]["kind"] == "effort"
         assert goals["1.3"]["partners"] == ["Kinderopvang", "Basisonderwijs",
                                             "Voortgezet onderwijs"]  # fmt: skip
-        assert goals["1.3"]["indicators"] == []
+        assert all(goal["indicators"] for goal in goals.values())
+        assert goals["1.3"]["indicators"] == [{
+            "code": "partners",
+            "label": "Partners actief in de periode",
+            "measure": "active",
+            "method": "counted",
+        }]  # fmt: skip
+        assert goals["5.1"]["indicators"][0]["method"] == "estimated"
         assert goals["2.2"]["indicators"][-1] == {
             "code": "ido-questions",
             "label": "Vragen bij het Informatiepunt Digitale Overheid",
@@ -205,8 +212,12 @@ class TestProgress:
             ("2025-03", f"{text} 2025-03"),
         ]
         assert set(efforts[0]) == {"note_id", "period", "text"}
-        uncounted = progress(api, "5.1", period="2025-H1")  # visitor estimates: later
-        assert (uncounted["indicators"], uncounted["efforts"]) == ([], [])
+        unsampled = progress(api, "5.1", period="2025-H1")
+        # No samples: no estimate at all, rather than an estimate of nought.
+        assert [(i["value"], i["method"]) for i in unsampled["indicators"]] == [
+            (None, "estimated"), (None, "estimated")
+        ]  # fmt: skip
+        assert unsampled["efforts"] == []
 
     def test_the_position_counted_up_to(self, api, app, tally):
         assert progress(api, "1.2", period="2025-H1")["position"] == (

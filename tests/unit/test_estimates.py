@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workers.estimates import (
+from events.figures.estimates import (
     PARTS,
     ZONE,
     Estimate,

@@ -10,7 +10,7 @@ lock makes one worker at a time run a projection; SQLite has one writer anyway.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Table, select, text
@@ -18,13 +18,12 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from events import RecordedEvent
+from events.figures.fold import Tables
 from events.store import SqlEventStore
 from events.store.engine import writing
 from events.store.read_models import projection_checkpoints
 
 BATCH = 5_000
-
-Tables = Mapping[str, Table]
 
 
 class Projection:
@@ -103,30 +102,3 @@ def catch_up(projection: Projection, store: SqlEventStore, **options) -> int:
     while count := run_batch(projection, store, **options):
         applied += count
     return applied
-
-
-def add_to(
-    conn: Connection,
-    table: Table,
-    deltas: Mapping[tuple, tuple[float, int]],
-) -> None:
-    """Add (value, records) deltas to rows keyed by the table's primary key."""
-    if not deltas:
-        return
-    keys = [column.name for column in table.primary_key.columns]
-    rows = [
-        {**dict(zip(keys, key, strict=True)), "value": value, "records": records}
-        for key, (value, records) in deltas.items()
-    ]
-    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(table)
-    conn.execute(
-        stmt.on_conflict_do_update(
-            index_elements=keys,
-            set_={
-                "value": table.c.value + stmt.excluded.value,
-                "records": table.c.records + stmt.excluded.records,
-            },
-        ),
-        rows,
-    )

@@ -1,11 +1,4 @@
-"""Monthly figures per goal and indicator, evaluated from the agreement's declarations.
-
-Every event is matched against the indicators of its municipality's agreement:
-the event types, the filter, the measure. A batch is folded in memory and
-written as a few upserts: the monthly deltas, the sessions it touched and the
-latest values it replaced. A retraction is the retracted record applied with
-the opposite sign.
-"""
+"""The goal-figures projection: the counting of events.figures, run by the workers."""
 
 from __future__ import annotations
 
@@ -16,59 +9,21 @@ from sqlalchemy import Connection
 
 from events import RecordedEvent
 from events.catalogue import Agreement
-from events.catalogue.indicators import Indicator
-from events.corrections import RecordRetracted
+from events.figures.count import TABLES, Counter
 from events.store import SqlEventStore
-from events.store.read_models import goal_figures, latest_figures, session_figures
 from workers.projections.base import Projection, Tables
-from workers.projections.folding import Fold
-
-SESSION_EVENTS = {"SessionOpened", "ParticipantCheckedIn", "SessionClosed",
-                  "HeadcountCorrected"}  # fmt: skip
 
 
 class GoalFigures(Projection):
     name = "goal_figures"
-    tables = (goal_figures, session_figures, latest_figures)
+    tables = TABLES
 
     def __init__(
         self, store: SqlEventStore, zone: ZoneInfo, agreements: Sequence[Agreement]
     ) -> None:
-        self.store = store
-        self.zone = zone
-        # municipality -> event type -> the indicators that count it
-        self.index: dict[str, dict[str, list[Indicator]]] = {}
-        for agreement in agreements:
-            by_type = self.index.setdefault(agreement.municipality.code, {})
-            for goal in agreement.goals:
-                for indicator in goal.indicators:
-                    for event_type in indicator.events:
-                        by_type.setdefault(event_type, []).append(indicator)
+        self.counter = Counter(store, zone, agreements)
 
     def apply(
         self, conn: Connection, events: Sequence[RecordedEvent], tables: Tables
     ) -> None:
-        fold = Fold(conn, tables, self.zone)
-        fold.load(events)
-        by_id = {str(e.event_id): e for e in events}
-        for event in events:
-            if event.type == RecordRetracted.TYPE:
-                wrong = by_id.get(event.data["retracted_event_id"]) or self._find(event)
-                self._count(fold, wrong, -1)
-            else:
-                self._count(fold, event, +1)
-        fold.write()
-
-    def _count(self, fold: Fold, event: RecordedEvent, sign: int) -> None:
-        indicators = self.index.get(event.data["municipality"], {}).get(event.type, [])
-        if event.type in SESSION_EVENTS:
-            fold.session_event(event, sign, indicators)
-            return
-        for indicator in indicators:
-            if indicator.accepts(event.data):
-                fold.record(indicator, event, sign)
-
-    def _find(self, retraction: RecordedEvent) -> RecordedEvent:
-        wanted = retraction.data["retracted_event_id"]
-        history = self.store.read_stream(retraction.data["stream"])
-        return next(e for e in history if str(e.event_id) == wanted)
+        self.counter.apply(conn, events, tables)

@@ -1,20 +1,27 @@
-"""A batch's changes to the goal figures, folded in memory, written in one go."""
+"""A batch's changes to the goal figures, folded in memory, written in one go.
+
+Pure SQLAlchemy Core on a connection: the workers' projection runs it on the
+live (or shadow) tables, and `events.figures.replay` on an in-memory database
+to show figures as they stood at an earlier position.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Table, select, tuple_
+from sqlalchemy import Connection, Table, and_, delete, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from events import RecordedEvent
 from events.catalogue.indicators import Indicator
-from workers.projections.base import Tables, add_to
+
+Tables = Mapping[str, Table]
 
 
 @dataclass
@@ -48,6 +55,10 @@ class Fold:
         self.sessions: dict[str, SessionRow] = {}
         self.latest: dict[tuple, float] = {}
         self.touched: set[str] = set()
+        # full key -> row, or None to delete it
+        self.spans: dict[tuple, dict[str, Any] | None] = {}
+        self.stocks: dict[tuple, dict[str, Any] | None] = {}
+        self.samples: dict[tuple, dict[str, Any] | None] = {}
 
     # -- reading what the batch needs, once ----------------------------------------
 
@@ -64,8 +75,19 @@ class Fold:
     # -- the measures -----------------------------------------------------------------
 
     def record(self, indicator: Indicator, event: RecordedEvent, sign: int) -> None:
-        """A count, sum or latest value of one record."""
+        """A count, sum, latest value, stock, span or sample of one record."""
         data = event.data
+        if indicator.measure == "active":
+            self._span(indicator, event, sign)
+            return
+        if not indicator.accepts(data):
+            return
+        if indicator.measure == "stock":
+            self._stock(indicator, event, sign)
+            return
+        if indicator.measure in ("estimate", "occupancy"):
+            self._sample(indicator, event, sign)
+            return
         month = self._month(indicator, event)
         if indicator.measure == "count":
             self._add(indicator, data, month, sign, sign)
@@ -115,6 +137,60 @@ class Fold:
         for indicator in indicators:
             if indicator.measure == "participants" and indicator.accepts(context):
                 self._add(indicator, context, session.month, change, 0)
+
+    def _span(self, indicator: Indicator, event: RecordedEvent, sign: int) -> None:
+        """The first event type starts a span, the second ends it."""
+        data = event.data
+        entity = "|".join(str(data[k]) for k in indicator.key)
+        full = (data["municipality"], indicator.goal, indicator.code, entity)
+        day = event.occurred_at.astimezone(self.zone).date().isoformat()
+        if event.type == indicator.events[0]:
+            if sign < 0:
+                self.spans[full] = None
+            elif indicator.accepts(data):
+                dimensions = ",".join(self._dimensions(indicator, data)[1:])
+                self.spans[full] = {"branch": data["branch"], "started": day,
+                                    "ended": None,
+                                    "dimensions": dimensions}  # fmt: skip
+            return
+        row = self._load_span(full)
+        if row is not None:
+            self.spans[full] = {**row, "ended": day if sign > 0 else None}
+
+    def _stock(self, indicator: Indicator, event: RecordedEvent, sign: int) -> None:
+        data = event.data
+        key = "|".join(str(data[k]) for k in ("branch", *indicator.key))
+        on_date = str(data[indicator.date])[:10]  # type: ignore[index]
+        full = (data["municipality"], indicator.goal, indicator.code, key, on_date)
+        value = float(data[indicator.value])  # type: ignore[index]
+        self.stocks[full] = (
+            {"branch": data["branch"], "value": value} if sign > 0 else None
+        )
+
+    def _sample(self, indicator: Indicator, event: RecordedEvent, sign: int) -> None:
+        data = event.data
+        full = (data["municipality"], indicator.goal, indicator.code,
+                data["sample_id"])  # fmt: skip
+        if sign < 0:
+            self.samples[full] = None
+            return
+        start = datetime.fromisoformat(data["window_start"]).astimezone(self.zone)
+        self.samples[full] = {
+            "branch": data["branch"],
+            "day": start.date().isoformat(),
+            "window_start": start.isoformat(),
+            **{k: data.get(k) for k in SAMPLE_FIELDS},
+        }
+
+    def _load_span(self, full: tuple) -> dict[str, Any] | None:
+        if full not in self.spans:
+            table = self.tables["span_figures"]
+            row = self.conn.execute(
+                select(table.c.branch, table.c.started, table.c.ended,
+                       table.c.dimensions).where(_key_of(table, full))
+            ).first()  # fmt: skip
+            self.spans[full] = row._asdict() if row else None
+        return self.spans[full]
 
     # -- helpers ----------------------------------------------------------------------
 
@@ -166,6 +242,23 @@ class Fold:
             for key, value in self.latest.items()
         ]
         self._upsert(self.latest_table, rows)
+        for name, changes in (("span_figures", self.spans),
+                              ("stock_figures", self.stocks),
+                              ("sample_figures", self.samples)):  # fmt: skip
+            self._replace(self.tables[name], changes)
+
+    def _replace(self, table: Table, changes: dict[tuple, dict | None]) -> None:
+        """Upsert the rows kept, delete the rows dropped (None)."""
+        keys = [c.name for c in table.primary_key.columns]
+        gone = [full for full, row in changes.items() if row is None]
+        for full in gone:
+            self.conn.execute(delete(table).where(_key_of(table, full)))
+        kept = [
+            {**dict(zip(keys, full, strict=True)), **row}
+            for full, row in changes.items()
+            if row is not None
+        ]
+        self._upsert(table, kept)
 
     def _upsert(self, table: Table, rows: list[dict[str, Any]]) -> None:
         if not rows:
@@ -177,3 +270,39 @@ class Fold:
         self.conn.execute(
             stmt.on_conflict_do_update(index_elements=keys, set_=others), rows
         )
+
+
+SAMPLE_FIELDS = ("minutes", "people", "method", "places", "occupied")
+
+
+def _key_of(table: Table, full: tuple):
+    """The WHERE clause matching a row by its whole primary key."""
+    columns = list(table.primary_key.columns)
+    return and_(*(c == v for c, v in zip(columns, full, strict=True)))
+
+
+def add_to(
+    conn: Connection,
+    table: Table,
+    deltas: Mapping[tuple, tuple[float, int]],
+) -> None:
+    """Add (value, records) deltas to rows keyed by the table's primary key."""
+    if not deltas:
+        return
+    keys = [column.name for column in table.primary_key.columns]
+    rows = [
+        {**dict(zip(keys, key, strict=True)), "value": value, "records": records}
+        for key, (value, records) in deltas.items()
+    ]
+    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(table)
+    conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=keys,
+            set_={
+                "value": table.c.value + stmt.excluded.value,
+                "records": table.c.records + stmt.excluded.records,
+            },
+        ),
+        rows,
+    )

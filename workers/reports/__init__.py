@@ -1,0 +1,1 @@
+"""Reports: compiled from the read models at a position, rendered, emailed."""
