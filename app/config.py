@@ -48,6 +48,9 @@ class Config:
     smtp_user: str = ""
     smtp_password: str = field(default="", repr=False)
     mail_from: str = "rapportage@bibliotheek.local"
+    # Who is sent each municipality's reports (addresses: kept out of repr):
+    # "heemstede=a@x.nl,b@y.nl;bloemendaal=c@z.nl"
+    report_recipients: str = field(default="", repr=False)
     bind: str = "127.0.0.1:8000"
     catch_up_seconds: int = 30
     testing: bool = False
@@ -56,6 +59,22 @@ class Config:
     def zone(self) -> ZoneInfo:
         """The time zone periods and schedules are reckoned in."""
         return ZoneInfo(self.time_zone)
+
+    def recipients(self, municipality: str) -> list[str]:
+        """The report recipients for `municipality`, in order, without repeats."""
+        found: list[str] = []
+        for entry in self.report_recipients.split(";"):
+            if not entry.strip():
+                continue
+            name, sep, addresses = entry.partition("=")
+            if not sep:  # a typo would otherwise send nothing, silently
+                raise ValueError(f"BIEB_REPORT_RECIPIENTS: no '=' in {entry!r}")
+            if name.strip().lower() != municipality.strip().lower():
+                continue
+            for address in (a.strip() for a in addresses.split(",")):
+                if address and address not in found:
+                    found.append(address)
+        return found
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from app.config import Config
 
 
@@ -42,3 +44,31 @@ def test_variables_override_defaults_with_their_types(tmp_path):
     assert config.testing is True
     assert "k" * 40 not in repr(config)
     assert not (tmp_path / "secret_key").exists()
+
+
+def test_report_recipients_are_read_per_municipality(tmp_path):
+    config = Config.from_env(
+        {
+            "BIEB_INSTANCE_DIR": str(tmp_path),
+            "BIEB_REPORT_RECIPIENTS": (
+                " heemstede = a@x.nl, ,b@y.nl ;; bloemendaal=c@z.nl;"
+                "Heemstede=a@x.nl,d@w.nl"
+            ),
+        }
+    )
+    assert config.recipients("heemstede") == ["a@x.nl", "b@y.nl", "d@w.nl"]
+    assert config.recipients("Bloemendaal") == ["c@z.nl"]
+    assert config.recipients("haarlem") == []
+    assert "a@x.nl" not in repr(config)
+
+
+def test_no_report_recipients_means_nobody_and_a_typo_is_named(tmp_path):
+    assert (
+        Config.from_env({"BIEB_INSTANCE_DIR": str(tmp_path)}).recipients("heemstede")
+        == []
+    )
+    config = Config.from_env(
+        {"BIEB_INSTANCE_DIR": str(tmp_path), "BIEB_REPORT_RECIPIENTS": "heemstede"}
+    )
+    with pytest.raises(ValueError, match="BIEB_REPORT_RECIPIENTS"):
+        config.recipients("heemstede")
