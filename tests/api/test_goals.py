@@ -309,3 +309,27 @@ class TestRefusals:
         wrong = api.get(path, as_="admin", branch="haarlem", **query)
         assert wrong.status_code == 422
         assert wrong.json["errors"][0]["field"] == "branch"
+
+
+class TestAsOf:
+    def test_figures_as_they_stood_at_a_position_and_a_moment(self, api, app, tally):
+        store = app.extensions["store"]
+        then = progress(api, "1.2", period="2025-H1")
+        moment = datetime.now(UTC).isoformat()
+        position = then["position"]
+        write(store, seed=99, sessions=10, lessons=5, loans=0)
+        project(app)
+        now = progress(api, "1.2", period="2025-H1")
+        assert now["position"] > position
+        assert now["indicators"] != then["indicators"]
+        for as_of in (str(position), moment):
+            past = progress(api, "1.2", period="2025-H1", as_of=as_of)
+            assert (past["position"], past["as_of"]) == (position, position)
+            assert past["indicators"] == then["indicators"]
+
+    @pytest.mark.parametrize("as_of", ["yesterday", "2025-07-01T00:00:00", "-3"])
+    def test_a_bad_as_of_is_named(self, api, as_of):
+        response = api.get("/goals/1.2/progress", as_="viewer", period="2025-H1",
+                           as_of=as_of)  # fmt: skip
+        assert response.status_code == 422
+        assert "as_of" in str(response.json)
