@@ -53,6 +53,9 @@ class Config:
     report_recipients: str = field(default="", repr=False)
     bind: str = "127.0.0.1:8000"
     catch_up_seconds: int = 30
+    # When the scheduler compiles and sends the reports, local time: "MM-DD HH:MM".
+    half_year_report_at: str = "07-01 07:00"
+    annual_report_at: str = "01-02 07:00"
     testing: bool = False
 
     @property

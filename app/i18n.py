@@ -38,6 +38,147 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ido.channel.desk": "Balie",
         "ido.channel.phone": "Telefoon",
         "ido.channel.appointment": "Afspraak",
+        # -- reports: mail --
+        # \u2013 is an en dash, the Dutch separator in a title
+        "reports.mail.subject": (
+            "Rapportage prestatieafspraken {municipality} \u2013 {period}"
+        ),
+        "reports.mail.greeting": "Geachte heer/mevrouw,",
+        "reports.mail.intro": (
+            "Hierbij ontvangt u de rapportage over de prestatieafspraken tussen de "
+            "bibliotheek en de gemeente {municipality} over het {period}."
+        ),
+        "reports.mail.attached": (
+            "De volledige rapportage vindt u in de bijlage ({filename})."
+        ),
+        "reports.mail.closing": "Met vriendelijke groet,",
+        "reports.mail.sender": "Bibliotheek Zuid-Kennemerland",
+        "reports.mail.automatic": (
+            "Dit bericht is automatisch verstuurd door het prestatieregister "
+            "van de bibliotheek."
+        ),
+        # -- end reports: mail --
+        # -- reports: render --
+        "report.kind.half-year": "Halfjaarverslag",
+        "report.kind.year": "Jaarverslag",
+        "report.period.H1": "eerste halfjaar {year}",
+        "report.period.H2": "tweede halfjaar {year}",
+        "report.period.year": "jaar {year}",
+        "report.about": "Over het {period}",
+        "report.position": "Stand van de registratie: positie {position}",
+        "report.compiled": "Samengesteld op {date}",
+        "report.for_municipality": "Gemeente {name}",
+        "report.summary": "Samenvatting",
+        "report.summary.text": (
+            "Dit verslag beschrijft de voortgang van de prestatieafspraken tussen "
+            "{organisation} en de gemeente {municipality} over het {period}. Per "
+            "ambitie en doel staan de cijfers van deze periode naast die van de "
+            "vorige periode ({previous}) en van dezelfde periode een jaar eerder "
+            "({year_earlier}), met de inspanningen van de bibliotheek."
+        ),
+        "report.summary.counts": (
+            "{ambitions} ambities, {goals} doelen, {indicators} indicatoren; "
+            "{efforts} notities over inspanningen; {missing} meldingen van "
+            "ontbrekende gegevens."
+        ),
+        "report.summary.key_figures": "Kerncijfers",
+        "report.summary.no_data": "Een streepje (—) betekent: geen gegevens.",
+        "report.ambition": "Ambitie {number}",
+        "report.goal": "Doel {code}",
+        "report.goal.target_group": "Doelgroep",
+        "report.goal.branch": "Vestiging",
+        "report.goal.reach": "Bereik",
+        "report.goal.partners": "Partners",
+        "report.table.indicator": "Indicator",
+        "report.table.value": "Deze periode",
+        "report.table.previous": "Vorige periode",
+        "report.table.year_earlier": "Jaar eerder",
+        "report.table.method": "Hoe verkregen",
+        "report.table.goal": "Doel",
+        "report.method.counted": "geteld",
+        "report.method.estimated": "geschat uit steekproeven",
+        "report.method.imported": "overgenomen uit eerdere registratie",
+        "report.records": "{count} registraties",
+        "report.records.one": "1 registratie",
+        "report.stock.start": "begin",
+        "report.stock.end": "eind",
+        "report.split": "naar {dimension}",
+        "report.dimension.themes": "thema",
+        "report.dimension.help_kind": "soort hulp",
+        "report.dimension.channel": "kanaal",
+        "report.dimension.school_kind": "soort school",
+        "report.dimension.organisation_kind": "soort organisatie",
+        "report.dimension.new_target_group": "nieuwe doelgroep",
+        "report.dimension.district": "wijk",
+        "report.dimension.audience": "doelgroep",
+        "report.dimension.collection": "collectie",
+        "report.dimension.kind": "soort partner",
+        "report.item.school_kind.childcare": "Kinderopvang",
+        "report.item.school_kind.primary": "Basisonderwijs",
+        "report.item.school_kind.secondary": "Voortgezet onderwijs",
+        "report.item.school_kind.special": "Speciaal onderwijs",
+        "report.item.organisation_kind.school": "School",
+        "report.item.organisation_kind.childcare": "Kinderopvang",
+        "report.item.channel.website": "Website",
+        "report.item.channel.newsletter": "Nieuwsbrief",
+        "report.item.channel.social_media": "Social media",
+        "report.item.channel.press": "Pers",
+        "report.item.channel.print": "Drukwerk",
+        "report.item.channel.other": "Overig",
+        "report.item.audience.youth": "Jeugd",
+        "report.item.audience.adult": "Volwassenen",
+        "report.item.collection.fiction": "Fictie",
+        "report.item.collection.non_fiction": "Non-fictie",
+        "report.item.collection.other": "Overig",
+        "report.item.new_target_group.newcomer": "Nieuwkomers",
+        "report.item.new_target_group.refugee": "Vluchtelingen",
+        "report.dimension.target_group": "doelgroep",
+        "report.item.target_group.children": "Kinderen",
+        "report.item.target_group.youth": "Jongeren",
+        "report.item.target_group.adults": "Volwassenen",
+        "report.item.target_group.seniors": "Ouderen",
+        "report.item.target_group.families": "Gezinnen",
+        "report.item.target_group.newcomers": "Nieuwkomers",
+        "report.item.target_group.mixed": "Gemengd",
+        "report.item.kind.childcare": "Kinderopvang",
+        "report.item.kind.primary": "Basisonderwijs",
+        "report.item.kind.secondary": "Voortgezet onderwijs",
+        "report.item.kind.welfare": "Welzijn",
+        "report.item.kind.culture": "Cultuur",
+        "report.item.kind.plein1": "Organisatie in Plein1",
+        "report.item.kind.bookshop": "Boekhandel",
+        "report.item.kind.referrer": "Toeleider",
+        "report.item.kind.other": "Overig",
+        "report.estimates": "Schattingen",
+        "report.estimate.method": "Methode",
+        "report.estimate.samples": "Steekproeven",
+        "report.estimate.missing": "Dagdelen met te weinig steekproeven",
+        "report.efforts": "Inspanningen",
+        "report.efforts.none": "Geen inspanningen genoteerd voor deze periode.",
+        "report.missing": "Ontbrekende gegevens",
+        "report.no_indicators": (
+            "Voor dit doel worden geen aantallen geteld; de bibliotheek "
+            "rapporteert haar inspanningen."
+        ),
+        "report.hours": "Algemene afspraken: dienstverleningsuren",
+        "report.hours.text": (
+            "Per week geregistreerde uren, getoetst aan de afspraak. Een week "
+            "voldoet als de uren binnen de norm vallen."
+        ),
+        "report.hours.agreement": "Afspraak",
+        "report.hours.norm": "Norm",
+        "report.hours.complying": "Weken die voldoen",
+        "report.hours.average": "Gemiddeld per week",
+        "report.hours.weeks": "{complying} van {recorded} geregistreerde weken",
+        "report.hours.unrecorded": "{count} van {weeks} weken niet geregistreerd",
+        "report.hours.min": "{min} uur per week",
+        "report.hours.range": "{min}\u2013{max} uur per week",
+        "report.hours.value": "{hours} uur",
+        "report.page": "pagina {page} van {pages}",
+        "report.chart.title": "{label} per maand",
+        "report.chart.x_label": "Maand",
+        "report.chart.y_label": "Aantal",
+        # -- end reports: render --
     },
     "en": {
         "ido.csv.themes": "themes",

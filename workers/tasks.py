@@ -14,6 +14,8 @@ from sqlalchemy.exc import OperationalError
 from events.store.read_models import task_failures
 from workers.projections import projections
 from workers.projections.base import catch_up
+from workers.reports.delivery import DeliveryIncomplete
+from workers.reports.produce import agreement_for_period, produce, send
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +36,46 @@ def run_projections() -> int:
     applied = sum(catch_up(p, store) for p in projections(store, zone))
     log.info("projections caught up", extra={"applied": applied})
     return applied
+
+
+@shared_task(
+    name="workers.tasks.scheduled_report",
+    acks_late=True,
+    # The mail server or the database away for a while: try again, later each
+    # time. The report is made once (its schedule key) and each recipient is
+    # sent it once (the delivery rows), so a retry repeats neither.
+    autoretry_for=(DeliveryIncomplete, OSError, OperationalError),
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    max_retries=20,
+)
+def scheduled_report(municipality: str, period: str) -> str:
+    """Compile the period's report once, then email it to every recipient once."""
+    store = current_app.extensions["store"]
+    config = current_app.extensions["bieb_config"]
+    for projection in projections(store, config.zone):
+        catch_up(projection, store)
+    agreement = agreement_for_period(municipality, period)
+    report_id = produce(
+        store, config, agreement, period, requested_by="scheduler", scheduled=True
+    )
+    send(store, config, report_id)
+    return report_id
+
+
+@shared_task(
+    name="workers.tasks.send_report",
+    acks_late=True,
+    autoretry_for=(DeliveryIncomplete, OSError, OperationalError),
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    max_retries=20,
+)
+def send_report(report_id: str, round: int | None = None) -> str:
+    """Email a stored report; `round` names a deliberate resend."""
+    store = current_app.extensions["store"]
+    send(store, current_app.extensions["bieb_config"], report_id, round=round)
+    return report_id
 
 
 @task_failure.connect

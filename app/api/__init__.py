@@ -12,6 +12,7 @@ from app.api import (
     goals,
     ido,
     outreach,
+    reports,
     samples,
     sessions,
     sync,
@@ -28,6 +29,7 @@ BLUEPRINTS = [
     efforts.blp,
     feed.blp,
     goals.blp,
+    reports.blp,
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from marshmallow import (
@@ -25,6 +26,7 @@ from app.schemas.common import (
     required_text,
     text,
 )
+from events.periods import FIRST_YEAR, LAST_YEAR
 
 KINDS = (
     "reading_aloud", "language_cafe", "workshop", "lecture", "digital_skills",
@@ -181,5 +183,10 @@ class SessionOutSchema(Schema):
 class SessionQuerySchema(Schema):
     """?date=2025-03-14&branch=heemstede"""
 
-    date = fields.Date(required=True, metadata={"example": "2025-03-14"})
+    # Years the log can hold a day of (events.periods): year 1 would not convert.
+    date = fields.Date(
+        required=True,
+        metadata={"example": "2025-03-14"},
+        validate=validate.Range(date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)),
+    )
     branch = fields.String(load_default=None)

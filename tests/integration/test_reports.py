@@ -1,0 +1,279 @@
+"""Reports end to end: compiled at a position, rendered, stored, emailed once.
+
+A real SMTP server on loopback (aiosmtpd) receives the mail; the PDF is read
+back with poppler's pdftotext and its pages rendered with pdftoppm into
+test-artifacts/, where CI keeps them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import redis
+from sqlalchemy import func, select
+
+from app import create_app
+from app.config import Config
+from events.catalogue import load_agreement
+from events.store.reports import report_deliveries, reports
+from tests.integration.test_goal_figures import write as write_activities
+from tests.integration.test_measures import write as write_samples
+from tests.support.api import ApiClient
+from tests.support.smtp import MailServer
+from workers.projections import projections
+from workers.projections.base import catch_up
+from workers.reports.delivery import DeliveryIncomplete
+from workers.reports.produce import load, produce, recompile, send
+from workers.reports.render import dutch_number
+from workers.scheduler import REPORT_JOBS, build_scheduler, report_period
+from workers.tasks import scheduled_report
+
+ZONE = ZoneInfo("Europe/Amsterdam")
+AGREEMENT = load_agreement("heemstede-2024-2027")
+RECIPIENTS = ("wethouder@heemstede.nl", "beleid@heemstede.nl")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "reports"
+
+
+@pytest.fixture
+def server():
+    with MailServer() as running:
+        yield running
+
+
+@pytest.fixture
+def app(database_url, tmp_path, server):
+    """The app, configured to mail the loopback server for heemstede."""
+    config = Config.from_env(
+        {
+            "BIEB_INSTANCE_DIR": str(tmp_path / "instance"),
+            "BIEB_DATABASE_URL": database_url,
+            "BIEB_TESTING": "1",
+            "BIEB_SMTP_HOST": "127.0.0.1",
+            "BIEB_SMTP_PORT": str(server.port),
+            "BIEB_REPORT_RECIPIENTS": "heemstede=" + ",".join(RECIPIENTS),
+        }
+    )
+    app = create_app(config)
+    yield app
+    app.extensions["store"].engine.dispose()
+
+
+@pytest.fixture
+def recorded(app):
+    """A busy 2025 (sessions, lessons, loans, partners, members, samples)."""
+    store = app.extensions["store"]
+    write_activities(store, seed=5, sessions=40, lessons=12, loans=20)
+    write_samples(store, seed=6, n=20)
+    catch_up(projections(store, ZONE)[0], store)
+    return store
+
+
+def bieb(app, *args: str):
+    """Run a `bieb` command (the worker floor's join as plugins) against the app."""
+    from click.testing import CliRunner
+
+    from app.cli import main
+
+    config = app.extensions["bieb_config"]
+    env = {
+        "BIEB_DATABASE_URL": config.database_url,
+        "BIEB_INSTANCE_DIR": str(config.instance_dir),
+        "BIEB_TESTING": "1",
+        "BIEB_SMTP_HOST": config.smtp_host,
+        "BIEB_SMTP_PORT": str(config.smtp_port),
+        "BIEB_REPORT_RECIPIENTS": config.report_recipients,
+    }
+    return CliRunner().invoke(main, list(args), env=env)
+
+
+def pdf_text(pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
+                         capture_output=True, text=True).stdout  # fmt: skip
+    return re.sub(r"\s+", " ", out)
+
+
+def test_the_pdf_holds_every_goal_and_the_figures_the_api_gives(
+    app, recorded, tmp_path
+):
+    config = app.extensions["bieb_config"]
+    report_id = produce(recorded, config, AGREEMENT, "2025-H1", requested_by="test")
+    stored = load(recorded.engine, report_id)
+    text = pdf_text(stored.pdf, tmp_path)
+    api = ApiClient(app)
+    shown = 0
+    for goal in AGREEMENT.goals:
+        assert goal.code in text
+        assert re.sub(r"\s+", " ", goal.text).replace("[", "").split()[0] in text
+        body = api.get(f"/goals/{goal.code}/progress", as_="viewer",
+                       period="2025-H1").json  # fmt: skip
+        assert body["position"] == stored.position
+        for line in body["indicators"]:
+            if line["value"]:
+                assert dutch_number(line["value"]) in text, (goal.code, line["code"])
+                shown += 1
+    assert shown >= 15
+    # The pages as pictures, for a person to look at (CI keeps test-artifacts/).
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "report-2025-H1.pdf").write_bytes(stored.pdf)
+    pdf = str(ARTIFACTS / "report-2025-H1.pdf")
+    subprocess.run(["pdftoppm", "-r", "50", "-png", pdf, str(ARTIFACTS / "page")],
+                   check=True)  # fmt: skip
+    pages = sorted(ARTIFACTS.glob("page-*.png"))
+    assert len(pages) >= 3 and all(p.stat().st_size > 5_000 for p in pages)
+
+
+def test_goal_texts_are_whole_in_the_pdf(app, recorded, tmp_path):
+    config = app.extensions["bieb_config"]
+    report_id = produce(recorded, config, AGREEMENT, "2025", requested_by="test")
+    text = pdf_text(load(recorded.engine, report_id).pdf, tmp_path)
+    for goal in AGREEMENT.goals:
+        words = re.sub(r"\[\d\]", "", goal.text).split()
+        assert " ".join(words[:6]) in text, goal.code
+
+
+def test_recompiled_at_its_position_it_shows_the_same_numbers(app, recorded):
+    config = app.extensions["bieb_config"]
+    report_id = produce(recorded, config, AGREEMENT, "2025-H1", requested_by="test")
+    stored = load(recorded.engine, report_id)
+    write_activities(recorded, seed=50, sessions=20, lessons=5, loans=5)
+    write_samples(recorded, seed=51, n=5)
+    catch_up(projections(recorded, ZONE)[0], recorded)
+    now = produce(recorded, config, AGREEMENT, "2025-H1", requested_by="test")
+    assert load(recorded.engine, now).numbers != stored.numbers  # more arrived
+    again = recompile(recorded, config, AGREEMENT, report_id)
+    assert json.loads(json.dumps(again.numbers())) == stored.numbers
+
+
+def test_sent_once_per_recipient_and_again_on_purpose(app, recorded, server):
+    config = app.extensions["bieb_config"]
+    report_id = produce(recorded, config, AGREEMENT, "2025-H1", requested_by="test")
+    send(recorded, config, report_id)
+    send(recorded, config, report_id)
+    for address in RECIPIENTS:
+        [message] = server.to(address)
+        assert "eerste halfjaar 2025" in message["Subject"]
+        [attachment] = list(message.iter_attachments())
+        assert attachment.get_content() == load(recorded.engine, report_id).pdf
+    result = bieb(app, "report", "send", report_id, "--again")
+    assert result.exit_code == 0, result.output
+    assert [len(server.to(a)) for a in RECIPIENTS] == [2, 2]
+
+
+def test_the_scheduled_report_survives_a_mail_server_that_was_down(
+    app, recorded, server
+):
+    """Retries (as Celery makes them) compile once and send once per recipient."""
+    server.stop()
+    with app.app_context():
+        with pytest.raises(DeliveryIncomplete):
+            scheduled_report.run("heemstede", "2025-H1")
+        server.start()
+        first = scheduled_report.run("heemstede", "2025-H1")
+        assert scheduled_report.run("heemstede", "2025-H1") == first
+    assert [len(server.to(a)) for a in RECIPIENTS] == [1, 1]
+    with recorded.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(reports)).scalar() == 1
+        sent = select(func.count()).where(report_deliveries.c.status == "sent")
+        assert conn.execute(sent).scalar() == 2
+
+
+def test_the_api_lists_reports_and_serves_them(app, recorded):
+    config = app.extensions["bieb_config"]
+    report_id = produce(recorded, config, AGREEMENT, "2025-H1", requested_by="test")
+    api = ApiClient(app)
+    [listed] = api.get("/reports", as_="viewer").json
+    assert (listed["id"], listed["period"]) == (report_id, "2025-H1")
+    pdf = api.get(f"/reports/{report_id}.pdf", as_="viewer")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert pdf.headers["Content-Type"] == "application/pdf"
+    html = api.get(f"/reports/{report_id}.html", as_="viewer")
+    assert "Heemstede" in html.get_data(as_text=True)
+    assert api.get("/reports/nope.pdf", as_="viewer").status_code == 404
+
+
+def test_bieb_report_compile_and_show(app, recorded):
+    made = bieb(app, "report", "compile", "heemstede", "2025-H1")
+    assert made.exit_code == 0, made.output
+    report_id = made.output.split()[0]
+    shown = bieb(app, "report", "show", report_id)
+    assert "1.3\tpartners" in shown.output
+    wrong = bieb(app, "report", "compile", "heemstede", "2031-H1")
+    assert wrong.exit_code != 0 and "no agreement" in wrong.output
+
+
+@pytest.mark.parametrize(
+    ("kind", "now", "period"),
+    [
+        ("half-year", datetime(2025, 7, 1, 7, tzinfo=ZONE), "2025-H1"),
+        ("half-year", datetime(2025, 7, 3, 9, tzinfo=ZONE), "2025-H1"),
+        ("year", datetime(2026, 1, 2, 7, tzinfo=ZONE), "2025"),
+        ("year", datetime(2026, 1, 5, 7, tzinfo=ZONE), "2025"),
+    ],
+)
+def test_a_run_reports_the_period_just_ended(kind, now, period):
+    assert report_period(kind, now) == period
+
+
+def test_a_run_missed_while_the_scheduler_was_down_runs_once(
+    database_url, tmp_path, redis_url, monkeypatch
+):
+    """The job store says the 1 July run was due while nobody ran: it runs once."""
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from events.store import normalise_url
+
+    broker = redis_url.rsplit("/", 1)[0] + "/13"
+    queue = redis.Redis.from_url(broker)
+    queue.delete("celery")
+    env = {"BIEB_INSTANCE_DIR": str(tmp_path), "BIEB_DATABASE_URL": database_url,
+           "BIEB_BROKER_URL": broker}  # fmt: skip
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    config = Config.from_env(env)
+    first = build_scheduler(config, BackgroundScheduler)
+    first.start(paused=True)
+    first.shutdown()
+    # Stopped across 1 July: the run time the store keeps now lies in the past.
+    jobs = SQLAlchemyJobStore(url=normalise_url(database_url))
+    jobs.start(None, "default")
+    job = jobs.lookup_job(REPORT_JOBS["half-year"])
+    assert (job.next_run_time.month, job.next_run_time.day) == (7, 1)
+    job.next_run_time = datetime.now(UTC).replace(microsecond=0) - timedelta(days=30)
+    jobs.update_job(job)
+    jobs.shutdown()
+
+    again = build_scheduler(config, BackgroundScheduler)
+    again.start()
+    deadline = time.monotonic() + 20
+    while queue.llen("celery") < 1 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(1)
+    next_run = again.get_job(REPORT_JOBS["half-year"]).next_run_time
+    again.shutdown()
+    messages = [json.loads(m) for m in queue.lrange("celery", 0, -1)]
+    reports_asked = [
+        m["headers"]["argsrepr"]
+        for m in messages
+        if m["headers"]["task"] == "workers.tasks.scheduled_report"
+    ]
+    expected = report_period("half-year", datetime.now(ZONE))
+    assert reports_asked == [repr(["heemstede", expected])]
+    assert next_run > datetime.now(UTC)  # the next one is a year on
+
+    third = build_scheduler(config, BackgroundScheduler)
+    third.start()
+    time.sleep(1.5)
+    third.shutdown()
+    asked = [json.loads(m)["headers"]["task"] for m in queue.lrange("celery", 0, -1)]
+    assert asked.count("workers.tasks.scheduled_report") == 1
+    queue.delete("celery")

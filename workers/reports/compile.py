@@ -1,0 +1,285 @@
+"""Compile a report: every goal's figures for a period at one log position.
+
+The figures come from the read models (events.figures.read): the live tables
+when compiling now, or tables replayed to the stored position when compiling
+again (DESIGN invariant 7). What the log says beside them (effort notes,
+imported figures, weekly hours) is read from the log up to the same position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection
+
+from events import RecordedEvent
+from events.catalogue import Agreement
+from events.catalogue.indicators import Indicator
+from events.corrections import RecordRetracted
+from events.counts import ServiceHoursRecorded
+from events.efforts import EffortNoted, HistoricFigureImported
+from events.figures.read import GoalFigures, Shown, figures_position
+from events.figures.replay import figures_at
+from events.periods import Period, iso_week_start, parse_period
+from events.store import SqlEventStore
+from workers.reports.content import (
+    AmbitionSection,
+    EffortLine,
+    EstimateLine,
+    GoalSection,
+    HoursLine,
+    IndicatorLine,
+    ReportContent,
+)
+
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli",
+          "augustus", "september", "oktober", "november", "december")  # fmt: skip
+HOURS_FIELDS = {"staffed": "staffed_hours", "self-service": "self_service_hours"}
+
+
+def period_title(period: Period) -> str:
+    """'eerste halfjaar 2025', 'tweede halfjaar 2025', 'jaar 2025'."""
+    year, _, part = period.label.partition("-")
+    names = {"H1": "eerste halfjaar", "H2": "tweede halfjaar"}
+    if part in names:
+        return f"{names[part]} {year}"
+    if not part:
+        return f"jaar {year}"
+    return period.label
+
+
+@contextmanager
+def figures(
+    store: SqlEventStore, agreement: Agreement, zone: ZoneInfo, position: int | None
+) -> Iterator[tuple[Connection, int]]:
+    """The live figures and their position, or the figures replayed to one."""
+    if position is None:
+        with store.engine.connect() as conn:
+            yield conn, figures_position(conn)
+        return
+    with figures_at(store, agreement, zone, position) as conn:
+        yield conn, position
+
+
+def compile_content(
+    store: SqlEventStore,
+    agreement: Agreement,
+    label: str,
+    zone: ZoneInfo,
+    *,
+    position: int | None = None,
+) -> ReportContent:
+    """The report of a period, at `position` (None: as the figures stand now)."""
+    period = parse_period(label)
+    periods = (period, period.previous(), period.year_earlier())
+    branches = [b.code for b in agreement.branches]
+    with figures(store, agreement, zone, position) as (conn, at):
+        log = _Log(store, agreement, at, branches)
+        ambitions = [
+            AmbitionSection(
+                number=ambition.number,
+                title=f"Ambitie {ambition.number}",
+                text=ambition.text,
+                goals=[
+                    _goal(conn, agreement, goal, branches, periods, log)
+                    for goal in agreement.goals_of(ambition.number)
+                ],
+            )
+            for ambition in agreement.ambitions
+        ]
+    return ReportContent(
+        municipality=agreement.municipality.code,
+        municipality_name=agreement.municipality.name,
+        organisation=agreement.organisation,
+        agreement_title=agreement.title,
+        period=period.label,
+        period_title=period_title(period),
+        previous=periods[1].label,
+        year_earlier=periods[2].label,
+        position=at,
+        ambitions=ambitions,
+        hours=_hours(agreement, period, log),
+    )
+
+
+def _goal(
+    conn: Connection,
+    agreement: Agreement,
+    goal: Any,
+    branches: list[str],
+    periods: tuple[Period, ...],
+    log: _Log,
+) -> GoalSection:
+    period = periods[0]
+    figures = GoalFigures(conn, agreement, branches, goal.code, periods)
+    lines, estimates, missing = [], [], []
+    for indicator in goal.indicators:
+        shown = [figures.shown(indicator, p) for p in periods]
+        values = [
+            log.imported_or(goal.code, indicator, p, s)
+            for p, s in zip(periods, shown, strict=True)
+        ]
+        lines.append(
+            IndicatorLine(
+                code=indicator.code,
+                label=indicator.label,
+                measure=indicator.measure,
+                value=values[0][0],
+                previous=values[1][0],
+                year_earlier=values[2][0],
+                method=values[0][1],
+                records=shown[0].records,
+                by_dimension=shown[0].by_dimension,
+                months=shown[0].months,
+                at_start=shown[0].at_start,
+            )
+        )
+        if shown[0].estimate is not None:
+            estimates.append(_estimate(indicator, shown[0]))
+        missing += _missing(indicator, figures, period, shown[0])
+    return GoalSection(
+        code=goal.code,
+        text=goal.text,
+        target_group=goal.target_group,
+        branch=agreement.branch(goal.branch).name if goal.branch else "",
+        reach=goal.reach,
+        partners=list(goal.partners),
+        indicators=lines,
+        estimates=estimates,
+        efforts=log.efforts(goal.code, period),
+        missing=missing,
+    )
+
+
+def _estimate(indicator: Indicator, shown: Shown) -> EstimateLine:
+    found = shown.estimate or {}
+    return EstimateLine(
+        label=indicator.label,
+        total=float(shown.value or 0.0),
+        low=float(found["low"]),
+        high=found["high"],
+        samples=int(found["samples"]),
+        display=found["display"],
+        method=found["method"],
+        missing=list(found["missing"]),
+    )
+
+
+def _missing(
+    indicator: Indicator, figures: GoalFigures, period: Period, shown: Shown
+) -> list[str]:
+    """Notes where data the agreement counts on is missing (Dutch)."""
+    if indicator.measure == "latest":
+        months = figures.months_without_data(indicator, period)
+        return [f"Geen {indicator.label.lower()} voor {_month(m)}." for m in months]
+    if indicator.measure in ("estimate", "occupancy") and shown.value is None:
+        return [f"Geen steekproeven voor: {indicator.label.lower()}."]
+    if shown.estimate and shown.estimate["missing"]:
+        parts = ", ".join(shown.estimate["missing"])
+        return [f"Te weinig steekproeven ({indicator.label.lower()}) op: {parts}."]
+    if indicator.measure == "stock" and (shown.value is None or shown.at_start is None):
+        return [f"Geen telling van {indicator.label.lower()} aan begin of eind."]
+    return []
+
+
+def _month(month: str) -> str:
+    year, number = month.split("-")
+    return f"{MONTHS[int(number) - 1]} {year}"
+
+
+def _hours(agreement: Agreement, period: Period, log: _Log) -> list[HoursLine]:
+    weeks = log.weeks(period)
+    first = period.start - timedelta(days=period.start.weekday())
+    count = len(range(0, (period.end - first).days, 7))
+    lines = []
+    for hours in agreement.service_hours:
+        name = HOURS_FIELDS.get(hours.code)
+        recorded = [float(w[name]) for w in weeks.values()] if name else []
+        lines.append(
+            HoursLine(
+                code=hours.code,
+                label=hours.name,
+                min_per_week=hours.min_per_week,
+                max_per_week=hours.max_per_week,
+                weeks=count,
+                weeks_recorded=len(recorded),
+                weeks_complying=sum(hours.complies(h) for h in recorded),
+                average=round(sum(recorded) / len(recorded), 2) if recorded else None,
+            )
+        )
+    return lines
+
+
+class _Log:
+    """What the report reads from the log itself, up to the position."""
+
+    def __init__(
+        self,
+        store: SqlEventStore,
+        agreement: Agreement,
+        position: int,
+        branches: list[str],
+    ) -> None:
+        self.store, self.position, self.branches = store, position, branches
+        self.municipality = agreement.municipality.code
+        self.retracted = {
+            e.data["retracted_event_id"] for e in self._read(RecordRetracted.TYPE)
+        }
+        imported = self._live(HistoricFigureImported.TYPE)
+        self.imported = {
+            (e.data["goal_code"], e.data["indicator"], e.data["period"]): e
+            for e in imported
+        }
+
+    def _read(self, kind: str) -> list[RecordedEvent]:
+        found, after = [], 0
+        while batch := self.store.read_types([kind], after=after, limit=10_000):
+            found += [e for e in batch if e.position <= self.position]
+            if batch[-1].position >= self.position:
+                break
+            after = batch[-1].position
+        return [
+            e
+            for e in found
+            if e.data.get("municipality") == self.municipality
+            and e.data.get("branch") in self.branches
+        ]
+
+    def _live(self, kind: str) -> list[RecordedEvent]:
+        return [e for e in self._read(kind) if str(e.event_id) not in self.retracted]
+
+    def imported_or(
+        self, goal: str, indicator: Indicator, period: Period, shown: Shown
+    ) -> tuple[float | None, str]:
+        """The counted figure; the imported one where nothing is counted."""
+        figure = self.imported.get((goal, indicator.code, period.label))
+        if shown.value or shown.records or figure is None:
+            return shown.value, shown.method
+        return float(figure.data["value"]), "imported"
+
+    def efforts(self, goal: str, period: Period) -> list[EffortLine]:
+        notes = [
+            e
+            for e in self._live(EffortNoted.TYPE)
+            if e.data["goal_code"] == goal and _within(e.data["period"], period)
+        ]
+        return [EffortLine(period=e.data["period"], text=e.data["text"]) for e in notes]
+
+    def weeks(self, period: Period) -> dict[str, dict[str, Any]]:
+        """The latest hours recorded for each week that starts in the period."""
+        found: dict[str, dict[str, Any]] = {}
+        for event in self._live(ServiceHoursRecorded.TYPE):
+            start = iso_week_start(event.data["week"])
+            if period.start <= start < period.end:
+                found[f"{event.data['branch']}|{event.data['week']}"] = event.data
+        return found
+
+
+def _within(label: str, period: Period) -> bool:
+    """Whether a note's period lies inside the report's period."""
+    inner = parse_period(label)
+    return period.start <= inner.start and inner.end <= period.end

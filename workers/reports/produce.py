@@ -1,0 +1,171 @@
+"""A report from start to inbox: compile, render, store, and send it once.
+
+`produce` stores a report with the position it was compiled at and the numbers
+it showed. A scheduled report has a schedule key, unique in the table, so a
+scheduled run that is repeated (a retried task, a scheduler that restarted)
+finds the report already made instead of making a second one. `send` hands the
+stored PDF to the delivery bookkeeping, which sends once per recipient.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from app.config import Config
+from events.catalogue import Agreement, available_agreements, load_agreement
+from events.periods import parse_period
+from events.store import SqlEventStore
+from events.store.reports import reports
+from workers.reports.compile import compile_content
+from workers.reports.content import ReportContent
+from workers.reports.delivery import DeliveryResult, deliver
+from workers.reports.mail import ReportMail
+from workers.reports.render import render_html, render_pdf
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A compiled report as kept in the database."""
+
+    id: str
+    municipality: str
+    period: str
+    position: int
+    compiled_at: datetime
+    requested_by: str
+    numbers: dict[str, Any]
+    pdf: bytes
+
+
+def agreement_for_period(municipality: str, period: str) -> Agreement:
+    """The municipality's agreement that covers the period."""
+    asked = parse_period(period)
+    for name in available_agreements():
+        agreement = load_agreement(name)
+        if agreement.municipality.code == municipality and (
+            agreement.start < asked.end and asked.start <= agreement.end
+        ):
+            return agreement
+    raise LookupError(f"no agreement of {municipality!r} covers {period}")
+
+
+def schedule_key(municipality: str, period: str) -> str:
+    return f"scheduled:{municipality}:{period}"
+
+
+def produce(
+    store: SqlEventStore,
+    config: Config,
+    agreement: Agreement,
+    period: str,
+    *,
+    requested_by: str,
+    scheduled: bool = False,
+    position: int | None = None,
+) -> str:
+    """Compile, render and store a report; its id (a scheduled one is made once)."""
+    key = schedule_key(agreement.municipality.code, period) if scheduled else None
+    if key is not None and (found := _scheduled(store.engine, key)) is not None:
+        return found
+    content = compile_content(store, agreement, period, config.zone, position=position)
+    html = render_html(content)
+    row = {
+        "id": str(uuid.uuid4()),
+        "municipality": content.municipality,
+        "period": content.period,
+        "position": content.position,
+        "compiled_at": datetime.now(UTC),
+        "requested_by": requested_by,
+        "schedule_key": key,
+        "numbers": json.dumps(content.numbers(), sort_keys=True),
+        "html": html,
+        "pdf": render_pdf(html),
+    }
+    try:
+        with store.engine.begin() as conn:
+            conn.execute(insert(reports), row)
+    except IntegrityError:
+        # Another worker stored the same scheduled report meanwhile: use that one.
+        found = _scheduled(store.engine, key) if key else None
+        if found is None:
+            raise
+        return found
+    return row["id"]
+
+
+def recompile(
+    store: SqlEventStore, config: Config, agreement: Agreement, report_id: str
+) -> ReportContent:
+    """The report compiled again at its stored position (not stored)."""
+    stored = load(store.engine, report_id)
+    return compile_content(
+        store, agreement, stored.period, config.zone, position=stored.position
+    )
+
+
+def load(engine: Engine, report_id: str) -> Stored:
+    """A stored report; KeyError if there is none with this id."""
+    t = reports
+    query = select(
+        t.c.id, t.c.municipality, t.c.period, t.c.position, t.c.compiled_at,
+        t.c.requested_by, t.c.numbers, t.c.pdf,
+    ).where(t.c.id == report_id)  # fmt: skip
+    with engine.connect() as conn:
+        row = conn.execute(query).first()
+    if row is None:
+        raise KeyError(report_id)
+    return Stored(**{**row._asdict(), "numbers": json.loads(row.numbers)})
+
+
+def send(
+    store: SqlEventStore,
+    config: Config,
+    report_id: str,
+    *,
+    again: bool = False,
+    round: int | None = None,
+) -> DeliveryResult:
+    """Email the report's PDF to its municipality's recipients, once each."""
+    stored = load(store.engine, report_id)
+    recipients = config.recipients(stored.municipality)
+    mail = ReportMail(
+        report_id=stored.id,
+        municipality_name=stored.numbers["municipality_name"],
+        period_title=stored.numbers["period_title"],
+        summary=summary(stored.numbers),
+        pdf=stored.pdf,
+        filename=f"rapportage-{stored.municipality}-{stored.period}.pdf",
+    )
+    return deliver(store.engine, config, mail, recipients, again=again, round=round)
+
+
+def summary(numbers: dict[str, Any]) -> str:
+    """A few lines in Dutch for the email's body; the PDF has the rest."""
+    goals = [g for a in numbers["ambitions"] for g in a["goals"]]
+    counted = sum(
+        1 for g in goals if any(i["value"] not in (None, 0) for i in g["indicators"])
+    )
+    missing = sum(len(g["missing"]) for g in goals)
+    lines = [
+        f"De rapportage over het {numbers['period_title']} beschrijft "
+        f"{len(goals)} doelen in {len(numbers['ambitions'])} ambities; "
+        f"voor {counted} doelen zijn in deze periode cijfers geregistreerd.",
+        f"De cijfers zijn geteld tot en met positie {numbers['position']} "
+        "van de registratie en kunnen op die positie opnieuw worden berekend.",
+    ]
+    if missing:
+        lines.append(f"Op {missing} plaatsen meldt de rapportage ontbrekende gegevens.")
+    return "\n\n".join(lines)
+
+
+def _scheduled(engine: Engine, key: str) -> str | None:
+    query = select(reports.c.id).where(reports.c.schedule_key == key)
+    with engine.connect() as conn:
+        return conn.execute(query).scalar_one_or_none()

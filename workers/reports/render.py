@@ -1,0 +1,191 @@
+"""A compiled report as HTML (Jinja2, Dutch) and as an A4 PDF (WeasyPrint).
+
+`render_html` is a pure function of the content (and the optional compile date,
+which is shown but is not one of the report's numbers): the same content gives
+the same HTML string. `render_pdf` reads nothing from the network; only the
+stylesheet beside the templates and inline data are loaded.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+from weasyprint import HTML, URLFetcher
+
+from app.i18n import DEFAULT, MESSAGES, t
+from workers.reports import charts
+from workers.reports.content import (
+    GoalSection,
+    HoursLine,
+    IndicatorLine,
+    ReportContent,
+)
+
+TEMPLATES = Path(__file__).parent / "templates"
+ZONE = ZoneInfo("Europe/Amsterdam")
+TENTH = Decimal("0.1")
+NO_DATA = "\u2014"  # an em dash: no figure for this period
+MONTH_NAMES = (
+    *("januari", "februari", "maart", "april", "mei", "juni", "juli"),
+    *("augustus", "september", "oktober", "november", "december"),
+)
+COMPACT_ROWS = 12  # an indicator table this short is kept on one page
+COUNTERS = {"{page}": "counter(page)", "{pages}": "counter(pages)"}
+# Dimension item keys the IDO desk already translates; report keys come first.
+ITEM_PREFIXES = {
+    "themes": "ido.theme",
+    "help_kind": "ido.help",
+    "channel": "ido.channel",
+}
+
+
+def render_html(content: ReportContent, *, compiled_at: date | None = None) -> str:
+    """The report as one Dutch HTML document (inline SVG charts, linked CSS)."""
+    template = _environment().get_template("report.html")
+    return template.render(
+        report=content,
+        kind=t(f"report.kind.{'year' if _is_year(content.period) else 'half-year'}"),
+        compiled=_long_date(compiled_at) if compiled_at else None,
+        indicator_count=sum(len(goal.indicators) for goal in content.goals),
+        effort_count=sum(len(goal.efforts) for goal in content.goals),
+        missing_count=len(content.missing)
+        + sum(len(goal.missing) for goal in content.goals),
+        page_footer=_page_footer(),
+    )
+
+
+def render_pdf(html: str) -> bytes:
+    """The HTML as an A4 PDF; relative links resolve in the templates folder."""
+    fetcher = URLFetcher(allowed_protocols={"file", "data"}, allow_redirects=False)
+    document = HTML(string=html, base_url=str(TEMPLATES), url_fetcher=fetcher)
+    return document.write_pdf()
+
+
+def dutch_number(value: float | None) -> str:
+    """12345.0 -> '12.345', 38.25 -> '38,3', None -> an em dash (no data)."""
+    if value is None or not math.isfinite(value):
+        return NO_DATA
+    # Half up, as people round: 57.25 -> 57,3 (float round() would give 57,2).
+    rounded = Decimal(str(float(value))).quantize(TENTH, rounding=ROUND_HALF_UP)
+    rounded = rounded if rounded else abs(rounded)  # no "-0"
+    text = f"{rounded:,.0f}" if rounded == rounded.to_integral() else f"{rounded:,.1f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def period_name(code: str) -> str:
+    """'2025-H1' -> 'eerste halfjaar 2025', '2025' -> 'jaar 2025'; else as given."""
+    year, _, half = code.partition("-")
+    if not year.isdigit():
+        return code
+    if not half:
+        return t("report.period.year").format(year=year)
+    if half in {"H1", "H2"}:
+        return t(f"report.period.{half}").format(year=year)
+    return code
+
+
+def method_name(method: str) -> str:
+    """How a figure was obtained, in Dutch ('geteld', 'geschat uit steekproeven')."""
+    return _known(f"report.method.{method}") or method
+
+
+def dimension_name(dimension: str) -> str:
+    """A dimension key in Dutch ('themes' -> 'thema'); the key itself if unknown."""
+    return _known(f"report.dimension.{dimension}") or dimension.replace("_", " ")
+
+
+def item_name(dimension: str, item: str) -> str:
+    """A dimension item in Dutch ('digid' -> 'DigiD'); the raw value if unknown."""
+    keys = [f"report.item.{dimension}.{item}"]
+    if dimension in ITEM_PREFIXES:
+        keys.append(f"{ITEM_PREFIXES[dimension]}.{item}")
+    return next((text for key in keys if (text := _known(key))), item)
+
+
+def hours_norm(line: HoursLine) -> str:
+    """'38,5 uur per week' or '55-57 uur per week' (with an en dash)."""
+    low = dutch_number(line.min_per_week)
+    if line.max_per_week is None:
+        return t("report.hours.min").format(min=low)
+    return t("report.hours.range").format(min=low, max=dutch_number(line.max_per_week))
+
+
+def chart(line: IndicatorLine) -> Markup | None:
+    """The indicator's monthly trend chart as inline SVG, when it has one."""
+    if not charts.wants_chart(line):
+        return None
+    title = t("report.chart.title").format(label=line.label)
+    # The SVG is built by matplotlib, which escapes every text it writes.
+    return Markup(charts.trend_svg(line.months, title, dutch_number))
+
+
+def table_rows(goal: GoalSection) -> int:
+    """The rows of a goal's indicator table: one per indicator and split item."""
+    splits = (
+        values for line in goal.indicators for values in line.by_dimension.values()
+    )
+    return len(goal.indicators) + sum(len(values) + 1 for values in splits)
+
+
+def split_items(values: dict[str, float]) -> list[tuple[str, float]]:
+    """A dimension's items, the largest first; ties in key order (deterministic)."""
+    return sorted(values.items(), key=lambda item: (-item[1], item[0]))
+
+
+@cache
+def _environment() -> Environment:
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"], default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters.update(
+        number=dutch_number,
+        period=period_name,
+        method=method_name,
+        dimension=dimension_name,
+        norm=hours_norm,
+    )
+    environment.globals.update(
+        t=t, chart=chart, item=item_name, split=split_items, no_data=NO_DATA
+    )
+    environment.globals.update(rows_of=table_rows, compact_rows=COMPACT_ROWS)
+    return environment
+
+
+def _known(key: str) -> str | None:
+    return MESSAGES[DEFAULT].get(key)
+
+
+def _page_footer() -> Markup:
+    # CSS content for "pagina X van Y": the Dutch words around the two counters.
+    parts = re.split(r"(\{page\}|\{pages\})", t("report.page"))
+    values = [COUNTERS.get(part) or _css_string(part) for part in parts if part]
+    return Markup(" ".join(values))
+
+
+def _css_string(text: str) -> str:
+    # Inside <style> nothing is HTML-decoded: keep the string a plain CSS string.
+    clean = "".join(char for char in text if char.isprintable() and char not in '<>\\"')
+    return f'"{clean}"'
+
+
+def _is_year(period: str) -> bool:
+    return period.isdigit()
+
+
+def _long_date(when: date) -> str:
+    if isinstance(when, datetime):
+        when = when.astimezone(ZONE).date()
+    day = f"{when.day} {MONTH_NAMES[when.month - 1]} {when.year}"
+    return t("report.compiled").format(date=day)
