@@ -7,6 +7,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     UV_PYTHON_DOWNLOADS=never \
     PATH=/opt/venv/bin:$PATH
 
+# WeasyPrint (report PDFs) draws with Pango; the charts' labels are in DejaVu.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+       libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+ENV MPLCONFIGDIR=/tmp/matplotlib
 RUN pip install --no-cache-dir "uv==0.13.8"
 WORKDIR /srv/bieb
 COPY pyproject.toml uv.lock README.md ./
