@@ -324,7 +324,9 @@ class _Monthly:
             if code == indicator.code and dimension and month in months:
                 name, _, item = dimension.partition(":")
                 split[name][item] = split[name].get(item, 0.0) + value
-        return dict(split)
+        # A retracted record leaves a nought behind: no record, no entry.
+        kept = {n: {i: v for i, v in items.items() if v} for n, items in split.items()}
+        return {name: items for name, items in kept.items() if items}
 
 
 def _sessions_per_month(
