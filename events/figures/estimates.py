@@ -200,6 +200,13 @@ def estimate(
     )
 
 
+def rounded(total: float, high: float | None) -> float:
+    """The total to two significant figures of its uncertainty, as displayed."""
+    uncertain = math.inf if high is None else high - total
+    step = _step(uncertain if math.isfinite(uncertain) else total)
+    return float(round(total / step) * step)
+
+
 def occupancy(samples: Sequence[OccupancySample]) -> Occupancy | None:
     """Mean share of workplaces occupied (a ratio over samples); None without any."""
     if not samples:

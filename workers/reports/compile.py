@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,6 +23,7 @@ from events.catalogue.indicators import Indicator
 from events.corrections import RecordRetracted
 from events.counts import ServiceHoursRecorded
 from events.efforts import EffortNoted, HistoricFigureImported
+from events.figures import estimates
 from events.figures.read import GoalFigures, Shown, figures_position
 from events.figures.replay import figures_at
 from events.periods import Period, iso_week_start, parse_period
@@ -82,7 +84,7 @@ def compile_content(
         ambitions = [
             AmbitionSection(
                 number=ambition.number,
-                title=f"Ambitie {ambition.number}",
+                title=ambition.theme,
                 text=ambition.text,
                 goals=[
                     _goal(conn, agreement, goal, branches, periods, log)
@@ -118,7 +120,7 @@ def _goal(
     figures = GoalFigures(conn, agreement, branches, goal.code, periods)
     lines, estimates, missing = [], [], []
     for indicator in goal.indicators:
-        shown = [figures.shown(indicator, p) for p in periods]
+        shown = [_rounded(figures.shown(indicator, p)) for p in periods]
         values = [
             log.imported_or(goal.code, indicator, p, s)
             for p, s in zip(periods, shown, strict=True)
@@ -155,6 +157,14 @@ def _goal(
     )
 
 
+def _rounded(shown: Shown) -> Shown:
+    """A visitor estimate to the digits its interval can carry (ca. 74.000)."""
+    if shown.value is None or shown.estimate is None or "places" in shown.estimate:
+        return shown
+    value = estimates.rounded(shown.value, shown.estimate["high"])
+    return replace(shown, value=value)
+
+
 def _estimate(indicator: Indicator, shown: Shown) -> EstimateLine:
     found = shown.estimate or {}
     return EstimateLine(
@@ -179,8 +189,11 @@ def _missing(
     if indicator.measure in ("estimate", "occupancy") and shown.value is None:
         return [f"Geen steekproeven voor: {indicator.label.lower()}."]
     if shown.estimate and shown.estimate["missing"]:
-        parts = ", ".join(shown.estimate["missing"])
-        return [f"Te weinig steekproeven ({indicator.label.lower()}) op: {parts}."]
+        count = len(shown.estimate["missing"])
+        return [
+            f"{indicator.label}: {count} van de dagdelen waarop open is hebben minder "
+            "dan 2 steekproeven (zie de toelichting bij de schatting)."
+        ]
     if indicator.measure == "stock" and (shown.value is None or shown.at_start is None):
         return [f"Geen telling van {indicator.label.lower()} aan begin of eind."]
     return []
@@ -193,7 +206,8 @@ def _month(month: str) -> str:
 
 def _hours(agreement: Agreement, period: Period, log: _Log) -> list[HoursLine]:
     weeks = log.weeks(period)
-    first = period.start - timedelta(days=period.start.weekday())
+    # The weeks that start (on a Monday) in the period, as `weeks` reads them.
+    first = period.start + timedelta(days=-period.start.weekday() % 7)
     count = len(range(0, (period.end - first).days, 7))
     lines = []
     for hours in agreement.service_hours:

@@ -107,7 +107,7 @@ def item_name(dimension: str, item: str) -> str:
     keys = [f"report.item.{dimension}.{item}"]
     if dimension in ITEM_PREFIXES:
         keys.append(f"{ITEM_PREFIXES[dimension]}.{item}")
-    return next((text for key in keys if (text := _known(key))), item)
+    return next((text for key in keys if (text := _known(key))), item.replace("_", " "))
 
 
 def hours_norm(line: HoursLine) -> str:
