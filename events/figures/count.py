@@ -60,20 +60,65 @@ class Counter:
         for event in events:
             if event.type == RecordRetracted.TYPE:
                 wrong = by_id.get(event.data["retracted_event_id"]) or self._find(event)
-                self._count(fold, wrong, -1)
+                self._count(fold, wrong, -1, event)
             else:
                 self._count(fold, event, +1)
         fold.write()
 
-    def _count(self, fold: Fold, event: RecordedEvent, sign: int) -> None:
+    def _count(
+        self,
+        fold: Fold,
+        event: RecordedEvent,
+        sign: int,
+        retraction: RecordedEvent | None = None,
+    ) -> None:
         indicators = self.index.get(event.data["municipality"], {}).get(event.type, [])
         if event.type in SESSION_EVENTS:
             fold.session_event(event, sign, indicators)
             return
         for indicator in indicators:
-            fold.record(indicator, event, sign)
+            standing = None
+            if retraction is not None and indicator.measure in REPLACING:
+                standing = self._standing(indicator, event, retraction)
+            fold.record(indicator, event, sign, standing)
 
     def _find(self, retraction: RecordedEvent) -> RecordedEvent:
         wanted = retraction.data["retracted_event_id"]
         history = self.store.read_stream(retraction.data["stream"])
         return next(e for e in history if str(e.event_id) == wanted)
+
+    def _standing(
+        self, indicator: Indicator, wrong: RecordedEvent, retraction: RecordedEvent
+    ) -> RecordedEvent | None:
+        """The record of the same figure that counts once `wrong` is retracted.
+
+        A later record of a loan figure or a stock count replaces an earlier one;
+        taking the later one back brings the one before it back, as the log stood
+        at the retraction (so that a replay agrees).
+        """
+        before = [
+            e
+            for e in self.store.read_stream(wrong.stream_id)
+            if e.position < retraction.position
+        ]
+        gone = {str(wrong.event_id)} | {
+            e.data["retracted_event_id"] for e in before if e.type == retraction.type
+        }
+        same = [
+            e
+            for e in before
+            if e.type == wrong.type
+            and str(e.event_id) not in gone
+            and indicator.accepts(e.data)
+            and _figure_of(indicator, e) == _figure_of(indicator, wrong)
+        ]
+        return same[-1] if same else None
+
+
+# Measures where a later record of the same figure replaces the earlier one.
+REPLACING = frozenset({"latest", "stock"})
+
+
+def _figure_of(indicator: Indicator, event: RecordedEvent) -> tuple:
+    fields = ("branch", *indicator.key, *([indicator.date] if indicator.date else []))
+    return tuple(str(event.data[name]) for name in fields)

@@ -74,8 +74,18 @@ class Fold:
 
     # -- the measures -----------------------------------------------------------------
 
-    def record(self, indicator: Indicator, event: RecordedEvent, sign: int) -> None:
-        """A count, sum, latest value, stock, span or sample of one record."""
+    def record(
+        self,
+        indicator: Indicator,
+        event: RecordedEvent,
+        sign: int,
+        standing: RecordedEvent | None = None,
+    ) -> None:
+        """A count, sum, latest value, stock, span or sample of one record.
+
+        For a retracted latest value or stock count (sign -1), `standing` is the
+        record of the same figure that counts again now (or None).
+        """
         data = event.data
         if indicator.measure == "active":
             self._span(indicator, event, sign)
@@ -83,7 +93,7 @@ class Fold:
         if not indicator.accepts(data):
             return
         if indicator.measure == "stock":
-            self._stock(indicator, event, sign)
+            self._stock(indicator, event, sign, standing)
             return
         if indicator.measure in ("estimate", "occupancy"):
             self._sample(indicator, event, sign)
@@ -98,7 +108,8 @@ class Fold:
             key = "|".join(str(data[k]) for k in ("branch", *indicator.key))
             full = (data["municipality"], indicator.goal, indicator.code, key)
             old = self._latest(full)
-            new = float(data[indicator.value]) if sign > 0 else 0.0
+            now = event if sign > 0 else standing
+            new = float(now.data[indicator.value]) if now is not None else 0.0
             self.latest[full] = new
             self._add(indicator, data, month, new - old, (new > 0) - (old > 0))
 
@@ -157,14 +168,22 @@ class Fold:
         if row is not None:
             self.spans[full] = {**row, "ended": day if sign > 0 else None}
 
-    def _stock(self, indicator: Indicator, event: RecordedEvent, sign: int) -> None:
+    def _stock(
+        self,
+        indicator: Indicator,
+        event: RecordedEvent,
+        sign: int,
+        standing: RecordedEvent | None,
+    ) -> None:
         data = event.data
         key = "|".join(str(data[k]) for k in ("branch", *indicator.key))
         on_date = str(data[indicator.date])[:10]  # type: ignore[index]
         full = (data["municipality"], indicator.goal, indicator.code, key, on_date)
-        value = float(data[indicator.value])  # type: ignore[index]
+        now = event if sign > 0 else standing
         self.stocks[full] = (
-            {"branch": data["branch"], "value": value} if sign > 0 else None
+            None
+            if now is None
+            else {"branch": data["branch"], "value": float(now.data[indicator.value])}  # type: ignore[index]
         )
 
     def _sample(self, indicator: Indicator, event: RecordedEvent, sign: int) -> None:

@@ -44,7 +44,7 @@ class Writer:
         self.store = store
         self.rng = random.Random(seed)
         self.tally: Counter = Counter()
-        self.loans: dict[tuple, float] = {}
+        self.loans: dict[tuple, list[tuple[NewEvent, int]]] = {}
 
     def add(self, event: Event, when: datetime) -> NewEvent:
         new = NewEvent(type=event.TYPE, data=event.to_data(), occurred_at=when,
@@ -123,11 +123,21 @@ class Writer:
         event = LoanFiguresRecorded(**HERE, month=month, audience=audience,
                                     collection=collection, loans=loans)  # fmt: skip
         first = datetime.fromisoformat(f"{month}-01T00:00:00+01:00")
-        self.add(event, first)
-        self.loans[(month, audience, collection)] = loans  # a later record replaces
+        new = self.add(event, first)
+        standing = self.loans.setdefault((month, audience, collection), [])
+        standing.append((new, loans))  # a later record replaces
+        if rng.random() < 0.25:
+            # Take back one of the figure's records: the one before counts again.
+            wrong, _ = standing.pop(rng.randrange(len(standing)))
+            self.add(RecordRetracted(**HERE, stream=event.stream_id,
+                                     retracted_event_id=str(wrong.event_id),
+                                     retracted_type=event.TYPE), first)  # fmt: skip
 
     def finish(self) -> Counter:
-        for (month, audience, _), loans in self.loans.items():
+        for (month, audience, _), standing in self.loans.items():
+            if not standing:
+                continue
+            loans = standing[-1][1]
             self.tally[("4.1", "loans", month)] += loans
             if audience == "youth":
                 self.tally[("1.1", "youth-loans", month)] += loans

@@ -49,7 +49,7 @@ class Writer:
     def __init__(self, store, seed: int) -> None:
         self.store, self.rng = store, random.Random(seed)
         self.partners: dict[str, tuple[date, date | None, str]] = {}
-        self.members: dict[date, int] = {}
+        self.counts: dict[date, list[tuple[NewEvent, int]]] = {}
         self.visits: list[estimates.Sample] = []
         self.occupancy: list[estimates.OccupancySample] = []
 
@@ -94,15 +94,22 @@ class Writer:
             self.partners[pid] = (joined, left, kind)
 
     def membership(self) -> None:
-        rng, on = self.rng, self.day()
+        rng = self.rng
+        on = date(2025, rng.choice([1, 3, 6, 7, 10, 12]), rng.choice([1, 15]))
         members = rng.randint(1000, 3000)
         event = MembershipCountRecorded(**HERE, counted_on=on.isoformat(),
                                         audience="youth", members=members)  # fmt: skip
         new = self.add(event, self.moment(on))
-        if rng.random() < 0.15 and on not in self.members:
-            self.retract(event, new)
-            return
-        self.members[on] = members  # a later count of the same day replaces
+        standing = self.counts.setdefault(on, [])
+        standing.append((new, members))  # a later count of the same day replaces
+        if rng.random() < 0.3:
+            # Take back one count of that day: the one before it counts again.
+            wrong, _ = standing.pop(rng.randrange(len(standing)))
+            self.retract(event, wrong)
+
+    @property
+    def members(self) -> dict[date, int]:
+        return {day: found[-1][1] for day, found in self.counts.items() if found}
 
     def visit(self) -> None:
         rng, day = self.rng, self.day()
