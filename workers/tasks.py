@@ -38,17 +38,19 @@ def run_projections() -> int:
     return applied
 
 
-@shared_task(
-    name="workers.tasks.scheduled_report",
-    acks_late=True,
-    # The mail server or the database away for a while: try again, later each
-    # time. The report is made once (its schedule key) and each recipient is
-    # sent it once (the delivery rows), so a retry repeats neither.
-    autoretry_for=(DeliveryIncomplete, OSError, OperationalError),
-    retry_backoff=30,
-    retry_backoff_max=3600,
-    max_retries=20,
-)
+# The mail server or the database away for a while: try again, later each time
+# (30 s doubling, up to an hour). A report is made once (its schedule key) and
+# each recipient is sent it once (the delivery rows), so a retry repeats neither.
+REPORT_RETRIES = {
+    "acks_late": True,
+    "autoretry_for": (DeliveryIncomplete, OSError, OperationalError),
+    "retry_backoff": 30,
+    "retry_backoff_max": 3600,
+    "max_retries": 20,
+}
+
+
+@shared_task(name="workers.tasks.scheduled_report", **REPORT_RETRIES)
 def scheduled_report(municipality: str, period: str) -> str:
     """Compile the period's report once, then email it to every recipient once."""
     store = current_app.extensions["store"]
@@ -63,14 +65,7 @@ def scheduled_report(municipality: str, period: str) -> str:
     return report_id
 
 
-@shared_task(
-    name="workers.tasks.send_report",
-    acks_late=True,
-    autoretry_for=(DeliveryIncomplete, OSError, OperationalError),
-    retry_backoff=30,
-    retry_backoff_max=3600,
-    max_retries=20,
-)
+@shared_task(name="workers.tasks.send_report", **REPORT_RETRIES)
 def send_report(report_id: str, round: int | None = None) -> str:
     """Email a stored report; `round` names a deliberate resend."""
     store = current_app.extensions["store"]
