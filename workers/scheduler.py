@@ -26,6 +26,7 @@ from events.store import normalise_url
 
 log = logging.getLogger(__name__)
 
+MODULE = "workers.scheduler"
 CATCH_UP_JOB = "projections-catch-up"
 REPORT_JOBS = {"half-year": "report-half-year", "year": "report-annual"}
 SCHEDULED_REPORT = "workers.tasks.scheduled_report"
@@ -38,7 +39,8 @@ def report_period(kind: str, now: datetime) -> str:
     3 July (the scheduler was down) still reports the first half year.
     """
     if kind == "half-year":
-        return f"{now.year}-H1" if now.month >= 7 else f"{now.year - 1}-H2"
+        # The first half of the year whose 1 July came last.
+        return f"{now.year if now.month >= 7 else now.year - 1}-H1"
     return str(now.year - 1)
 
 
@@ -76,8 +78,11 @@ def build_scheduler(
         jobstores={"default": jobs},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
     )
+    # Jobs name their function by module path, not by object: run as
+    # `python -m workers.scheduler` the objects live in `__main__`, which no
+    # other process could load from the job store.
     scheduler.add_job(
-        enqueue_catch_up,
+        f"{MODULE}:enqueue_catch_up",
         "interval",
         seconds=config.catch_up_seconds,
         id=CATCH_UP_JOB,
@@ -94,8 +99,9 @@ def build_scheduler(
                               timezone=config.zone)  # fmt: skip
         due = stored.get(REPORT_JOBS[kind])
         options = {"next_run_time": due} if due is not None else {}
-        scheduler.add_job(enqueue_reports, trigger, args=[kind], id=REPORT_JOBS[kind],
-                          replace_existing=True, **options)  # fmt: skip
+        scheduler.add_job(f"{MODULE}:enqueue_reports", trigger, args=[kind],
+                          id=REPORT_JOBS[kind], replace_existing=True,
+                          **options)  # fmt: skip
     return scheduler
 
 

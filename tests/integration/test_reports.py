@@ -223,6 +223,8 @@ def test_bieb_report_compile_and_show(app, recorded):
         ("half-year", datetime(2025, 7, 3, 9, tzinfo=ZONE), "2025-H1"),
         ("year", datetime(2026, 1, 2, 7, tzinfo=ZONE), "2025"),
         ("year", datetime(2026, 1, 5, 7, tzinfo=ZONE), "2025"),
+        # Down from June until after New Year: the half year is still the first.
+        ("half-year", datetime(2026, 1, 3, 7, tzinfo=ZONE), "2025-H1"),
     ],
 )
 def test_a_run_reports_the_period_just_ended(kind, now, period):
