@@ -15,12 +15,10 @@ from typing import Any
 
 import pytest
 
-from app import create_app
-from app.config import Config
 from events.catalogue import load_agreement
 from tests.support.api import ApiClient
 from tests.support.half_year import PERIOD, Expected, HalfYear, tally
-from tests.support.processes import RedisServer, Worker, wait_for
+from tests.support.processes import wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -29,19 +27,9 @@ AGREEMENT = "heemstede-2024-2027"
 
 
 @pytest.fixture
-def setup(postgres_databases, tmp_path):
-    redis = RedisServer(tmp_path).start()
-    env = {
-        "BIEB_DATABASE_URL": postgres_databases.create(),
-        "BIEB_BROKER_URL": redis.url,
-        "BIEB_INSTANCE_DIR": str(tmp_path / "instance"),
-    }
-    app = create_app(Config.from_env({**env, "BIEB_TESTING": "1"}))
-    worker = Worker(env, tmp_path / "worker.log")
-    yield app, worker
-    worker.stop()
-    redis.stop()
-    app.extensions["store"].engine.dispose()
+def setup(make_stack):
+    stack = make_stack()
+    return stack.app, stack.worker
 
 
 def head(api: ApiClient) -> int:

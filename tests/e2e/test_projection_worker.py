@@ -8,12 +8,10 @@ from collections import Counter
 import pytest
 from sqlalchemy import select
 
-from app import create_app
-from app.config import Config
 from events.store.read_models import projection_checkpoints
 from tests.integration.test_projections import figures, record_questions
 from tests.support.api import ApiClient
-from tests.support.processes import RedisServer, Worker, wait_for
+from tests.support.processes import wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -21,19 +19,9 @@ RUN = "workers.tasks.run_projections"
 
 
 @pytest.fixture
-def setup(postgres_databases, tmp_path):
-    redis = RedisServer(tmp_path).start()
-    env = {
-        "BIEB_DATABASE_URL": postgres_databases.create(),
-        "BIEB_BROKER_URL": redis.url,
-        "BIEB_INSTANCE_DIR": str(tmp_path / "instance"),
-    }
-    app = create_app(Config.from_env({**env, "BIEB_TESTING": "1"}))
-    worker = Worker(env, tmp_path / "worker.log")
-    yield app, redis, worker
-    worker.stop()
-    redis.stop()
-    app.extensions["store"].engine.dispose()
+def setup(make_stack):
+    stack = make_stack()
+    return stack.app, stack.redis, stack.worker
 
 
 def position(app) -> int:

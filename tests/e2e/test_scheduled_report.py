@@ -32,13 +32,11 @@ from apscheduler.util import datetime_to_utc_timestamp, ref_to_obj
 from sqlalchemy import Engine, Table, select, update
 from sqlalchemy.exc import ProgrammingError
 
-from app import create_app
-from app.config import Config
 from events.catalogue import load_agreement
 from events.periods import parse_period
 from events.store.reports import reports
 from tests.support.api import ApiClient
-from tests.support.processes import RedisServer, Worker, wait_for
+from tests.support.processes import Worker, wait_for
 from tests.support.smtp import MailServer
 from workers.reports.render import dutch_number, period_name
 from workers.scheduler import CATCH_UP_JOB, REPORT_JOBS, report_period
@@ -87,29 +85,20 @@ class Scheduler:
 
 
 @pytest.fixture
-def setup(postgres_databases, tmp_path):
-    redis = RedisServer(tmp_path).start()
+def setup(make_stack):
     mail = MailServer().start()
-    env = {
-        "BIEB_DATABASE_URL": postgres_databases.create(),
-        "BIEB_BROKER_URL": redis.url,
-        "BIEB_INSTANCE_DIR": str(tmp_path / "instance"),
-        "BIEB_SMTP_HOST": "127.0.0.1",
-        "BIEB_SMTP_PORT": str(mail.port),
-        "BIEB_REPORT_RECIPIENTS": "heemstede=" + ",".join(RECIPIENTS),
-        "BIEB_CATCH_UP_SECONDS": "1",
-    }
-    app = create_app(Config.from_env({**env, "BIEB_TESTING": "1"}))
-    worker = Worker(env, tmp_path / "worker.log")
-    scheduler = Scheduler(env, tmp_path / "scheduler.log")
+    stack = make_stack(
+        BIEB_SMTP_HOST="127.0.0.1",
+        BIEB_SMTP_PORT=str(mail.port),
+        BIEB_REPORT_RECIPIENTS="heemstede=" + ",".join(RECIPIENTS),
+        BIEB_CATCH_UP_SECONDS="1",
+    )
+    scheduler = Scheduler(stack.env, stack.folder / "scheduler.log")
     try:
-        yield app, mail, worker, scheduler
+        yield stack.app, mail, stack.worker, scheduler
     finally:
         scheduler.stop()
-        worker.stop()
         mail.stop()
-        redis.stop()
-        app.extensions["store"].engine.dispose()
 
 
 def job_table(engine: Engine) -> Table:
