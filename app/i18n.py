@@ -52,12 +52,44 @@ MESSAGES: dict[str, dict[str, str]] = {
             "De volledige rapportage vindt u in de bijlage ({filename})."
         ),
         "reports.mail.closing": "Met vriendelijke groet,",
-        "reports.mail.sender": "Bibliotheek Zuid-Kennemerland",
         "reports.mail.automatic": (
             "Dit bericht is automatisch verstuurd door het prestatieregister "
             "van de bibliotheek."
         ),
+        "reports.mail.summary": (
+            "De rapportage over het {period} beschrijft {goals} doelen in "
+            "{ambitions} ambities; voor {counted} doelen zijn in deze periode "
+            "cijfers geregistreerd."
+        ),
+        "reports.mail.position": (
+            "De cijfers zijn geteld tot en met positie {position} van de "
+            "registratie en kunnen op die positie opnieuw worden berekend."
+        ),
+        "reports.mail.missing": (
+            "Op {count} plaatsen meldt de rapportage ontbrekende gegevens."
+        ),
         # -- end reports: mail --
+        # -- reports: compile --
+        "report.missing.month": "Geen {label} voor {month}.",
+        "report.missing.samples": "Geen steekproeven voor: {label}.",
+        "report.missing.strata": (
+            "{label}: {count} van de dagdelen waarop open is hebben minder dan 2 "
+            "steekproeven (zie de toelichting bij de schatting)."
+        ),
+        "report.missing.stock": "Geen telling van {label} aan begin of eind.",
+        "month.1": "januari",
+        "month.2": "februari",
+        "month.3": "maart",
+        "month.4": "april",
+        "month.5": "mei",
+        "month.6": "juni",
+        "month.7": "juli",
+        "month.8": "augustus",
+        "month.9": "september",
+        "month.10": "oktober",
+        "month.11": "november",
+        "month.12": "december",
+        # -- end reports: compile --
         # -- reports: render --
         "report.kind.half-year": "Halfjaarverslag",
         "report.kind.year": "Jaarverslag",

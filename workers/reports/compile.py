@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
+from app.i18n import t
 from events import RecordedEvent
 from events.catalogue import Agreement
 from events.catalogue.indicators import Indicator
@@ -37,21 +38,9 @@ from workers.reports.content import (
     IndicatorLine,
     ReportContent,
 )
+from workers.reports.render import period_name
 
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli",
-          "augustus", "september", "oktober", "november", "december")  # fmt: skip
 HOURS_FIELDS = {"staffed": "staffed_hours", "self-service": "self_service_hours"}
-
-
-def period_title(period: Period) -> str:
-    """'eerste halfjaar 2025', 'tweede halfjaar 2025', 'jaar 2025'."""
-    year, _, part = period.label.partition("-")
-    names = {"H1": "eerste halfjaar", "H2": "tweede halfjaar"}
-    if part in names:
-        return f"{names[part]} {year}"
-    if not part:
-        return f"jaar {year}"
-    return period.label
 
 
 @contextmanager
@@ -99,7 +88,7 @@ def compile_content(
         organisation=agreement.organisation,
         agreement_title=agreement.title,
         period=period.label,
-        period_title=period_title(period),
+        period_title=period_name(period.label),
         previous=periods[1].label,
         year_earlier=periods[2].label,
         position=at,
@@ -183,25 +172,27 @@ def _missing(
     indicator: Indicator, figures: GoalFigures, period: Period, shown: Shown
 ) -> list[str]:
     """Notes where data the agreement counts on is missing (Dutch)."""
+    label = indicator.label.lower()
     if indicator.measure == "latest":
         months = figures.months_without_data(indicator, period)
-        return [f"Geen {indicator.label.lower()} voor {_month(m)}." for m in months]
+        return [
+            t("report.missing.month").format(label=label, month=_month(m))
+            for m in months
+        ]
     if indicator.measure in ("estimate", "occupancy") and shown.value is None:
-        return [f"Geen steekproeven voor: {indicator.label.lower()}."]
+        return [t("report.missing.samples").format(label=label)]
     if shown.estimate and shown.estimate["missing"]:
         count = len(shown.estimate["missing"])
-        return [
-            f"{indicator.label}: {count} van de dagdelen waarop open is hebben minder "
-            "dan 2 steekproeven (zie de toelichting bij de schatting)."
-        ]
+        return [t("report.missing.strata").format(label=indicator.label, count=count)]
     if indicator.measure == "stock" and (shown.value is None or shown.at_start is None):
-        return [f"Geen telling van {indicator.label.lower()} aan begin of eind."]
+        return [t("report.missing.stock").format(label=label)]
     return []
 
 
 def _month(month: str) -> str:
+    """'2025-03' -> 'maart 2025'."""
     year, number = month.split("-")
-    return f"{MONTHS[int(number) - 1]} {year}"
+    return f"{t(f'month.{int(number)}')} {year}"
 
 
 def _hours(agreement: Agreement, period: Period, log: _Log) -> list[HoursLine]:

@@ -27,6 +27,7 @@ class ReportMail:
     municipality_name: str  # "Heemstede"
     period_title: str  # reads after "het": "eerste halfjaar 2025", "jaar 2025"
     summary: str  # a few Dutch sentences from the compile step
+    organisation: str = ""  # who signs: "Bibliotheek Zuid-Kennemerland"
     pdf: bytes = b""
     filename: str = "rapportage.pdf"  # "rapportage-heemstede-2025-H1.pdf"
 
@@ -59,7 +60,7 @@ def body(report: ReportMail) -> str:
         intro,
         report.summary.strip(),
         attached,
-        f"{t('reports.mail.closing')}\n{t('reports.mail.sender')}",
+        f"{t('reports.mail.closing')}\n{report.organisation}".rstrip(),
         f"-- \n{t('reports.mail.automatic')}",
     ]
     return "\n\n".join(p for p in parts if p) + "\n"

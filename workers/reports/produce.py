@@ -19,6 +19,7 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from app.config import Config
+from app.i18n import t
 from events.catalogue import Agreement, available_agreements, load_agreement
 from events.periods import parse_period
 from events.store import SqlEventStore
@@ -140,6 +141,7 @@ def send(
         municipality_name=stored.numbers["municipality_name"],
         period_title=stored.numbers["period_title"],
         summary=summary(stored.numbers),
+        organisation=stored.numbers["organisation"],
         pdf=stored.pdf,
         filename=f"rapportage-{stored.municipality}-{stored.period}.pdf",
     )
@@ -154,14 +156,14 @@ def summary(numbers: dict[str, Any]) -> str:
     )
     missing = sum(len(g["missing"]) for g in goals)
     lines = [
-        f"De rapportage over het {numbers['period_title']} beschrijft "
-        f"{len(goals)} doelen in {len(numbers['ambitions'])} ambities; "
-        f"voor {counted} doelen zijn in deze periode cijfers geregistreerd.",
-        f"De cijfers zijn geteld tot en met positie {numbers['position']} "
-        "van de registratie en kunnen op die positie opnieuw worden berekend.",
-    ]
+        t("reports.mail.summary").format(
+            period=numbers["period_title"], goals=len(goals),
+            ambitions=len(numbers["ambitions"]), counted=counted,
+        ),
+        t("reports.mail.position").format(position=numbers["position"]),
+    ]  # fmt: skip
     if missing:
-        lines.append(f"Op {missing} plaatsen meldt de rapportage ontbrekende gegevens.")
+        lines.append(t("reports.mail.missing").format(count=missing))
     return "\n\n".join(lines)
 
 
