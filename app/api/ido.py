@@ -14,10 +14,10 @@ from app.api.reach import branches_asked, stream_in_reach
 from app.api.reading import live_records, period_arg, shown
 from app.api.recording import new_id, record_one, retract
 from app.auth import READERS, STAFF, requires
-from app.i18n import t
 from app.schemas.common import PeriodQuerySchema, RecordedSchema, RetractSchema
 from app.schemas.ido import IdoQuestionOutSchema, IdoQuestionSchema
 from events import RecordedEvent
+from events.i18n import t
 from events.ido import IdoQuestionLogged
 
 blp = Blueprint("ido", __name__, url_prefix="/ido", description="IDO desk questions")

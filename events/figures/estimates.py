@@ -14,21 +14,17 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from events.i18n import t
+
 ZONE = ZoneInfo("Europe/Amsterdam")
 DAY = 24 * 60
-WEEKDAYS = (
-    "maandag",
-    "dinsdag",
-    "woensdag",
-    "donderdag",
-    "vrijdag",
-    "zaterdag",
-    "zondag",
-)
+# Weekday names as the report shows them (the translation layer's words).
+WEEKDAYS = tuple(t(f"estimate.weekday.{day}") for day in range(1, 8))
+# Parts of the day by their codes, with their first and last minute.
 PARTS = (("ochtend", 0, 12 * 60), ("middag", 12 * 60, 17 * 60), ("avond", 17 * 60, DAY))
 METHODS = ("tally", "headcount")
 DEFAULT_STAY = 45.0
-ALL_SAMPLES = "alle steekproeven"
+ALL_SAMPLES = t("estimate.all_samples")
 # t(0.975, df) for df 1-30; above 30 the Cornish-Fisher expansion is exact enough.
 T975 = (
     *(12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228),
@@ -87,13 +83,16 @@ class Estimate:
     assumptions: dict
 
     def display(self) -> str:
-        """The estimate in Dutch, rounded to what the interval can carry."""
+        """The estimate in words, rounded to what the interval can carry."""
         if not math.isfinite(self.high):
             shown = _dutch(self.total, _step(self.total))
-            return f"ca. {shown} (95%-interval: onbekend)"
+            return t("estimate.display.unbounded").format(total=shown)
         step = _step(self.high - self.total)
-        interval = f"{_dutch(self.low, step)} tot {_dutch(self.high, step)}"
-        return f"ca. {_dutch(self.total, step)} (95%-interval: {interval})"
+        return t("estimate.display").format(
+            total=_dutch(self.total, step),
+            low=_dutch(self.low, step),
+            high=_dutch(self.high, step),
+        )
 
 
 @dataclass(frozen=True)
@@ -131,7 +130,7 @@ def part_of_day(moment: datetime) -> str:
 
 def stratum_label(stratum: Stratum) -> str:
     """'zondagmiddag': a stratum as the report names it."""
-    return f"{WEEKDAYS[stratum[0] - 1]}{stratum[1]}"
+    return f"{WEEKDAYS[stratum[0] - 1]}{t(f'estimate.part.{stratum[1]}')}"
 
 
 def open_minutes(
@@ -343,18 +342,13 @@ def _interval(total: float, parts: list[tuple[float, _Ratio]]) -> tuple[float, f
 
 def _method_text(used: list[Sample], missing: list[str], stay: float) -> str:
     n = len(used)
-    text = (
-        f"Geschat uit {n} {'steekproef' if n == 1 else 'steekproeven'}, "
-        "gestratificeerd naar weekdag en dagdeel; 95%-interval"
-    )
+    samples = t("estimate.samples.one" if n == 1 else "estimate.samples.many")
+    text = t("estimate.method").format(count=n, samples=samples)
     if missing:
-        parts = "dagdeel" if len(missing) == 1 else "dagdelen"
-        text += (
-            f"; {len(missing)} {parts} met minder dan 2 steekproeven aangevuld "
-            "met het gemiddelde van dezelfde weekdag of van alle steekproeven"
-        )
+        parts = t("estimate.parts.one" if len(missing) == 1 else "estimate.parts.many")
+        text += t("estimate.method.imputed").format(count=len(missing), parts=parts)
     if any(s.method == "headcount" for s in used):
-        text += f"; aanwezigen omgerekend met een verblijfsduur van {stay:g} minuten"
+        text += t("estimate.method.headcount").format(stay=f"{stay:g}")
     return text
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import Connection, func, select
 from events.catalogue import Agreement
 from events.catalogue.indicators import Indicator
 from events.figures import estimates
+from events.i18n import t
 from events.periods import Period
 from events.store.read_models import (
     goal_figures,
@@ -257,27 +258,33 @@ def _occupancy(rows: Sequence[Any]) -> Shown:
     percent = round(100 * found.mean_rate, 1)
     low, high = round(100 * found.low, 1), round(100 * found.high, 1)
     bounded = math.isfinite(found.high)
-    interval = f"{low:g}% tot {high:g}%" if bounded else "onbekend"
+    interval = (
+        t("occupancy.interval").format(low=_comma(low), high=_comma(high))
+        if bounded
+        else t("occupancy.unbounded")
+    )
+    display = t("occupancy.display").format(
+        percent=_comma(percent), places=found.places, interval=interval
+    )
     return Shown(
         value=percent,
         records=found.samples,
         method="estimated",
         estimate={
             "low": low,
-            "high": high if math.isfinite(found.high) else None,
+            "high": high if bounded else None,
             "samples": found.samples,
             "places": found.places,
-            "display": (
-                f"gemiddeld {percent:g}% van {found.places} werkplekken bezet "
-                f"(95%-interval: {interval})"
-            ).replace(".", ","),
-            "method": (
-                f"Gemiddelde bezetting uit {found.samples} tellingen van bezette "
-                "werkplekken (ratioschatter); 95%-interval"
-            ),
+            "display": display,
+            "method": t("occupancy.method").format(count=found.samples),
             "missing": [],
         },
     )
+
+
+def _comma(value: float) -> str:
+    """62.5 -> '62,5'; 60.0 -> '60'."""
+    return f"{value:g}".replace(".", ",")
 
 
 class _Monthly:

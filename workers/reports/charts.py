@@ -25,8 +25,8 @@ from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from app.i18n import t
 from events.catalogue.indicators import NOT_ADDITIVE
+from events.i18n import t
 from workers.reports.content import IndicatorLine
 
 MONTHS = tuple(

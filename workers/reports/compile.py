@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
-from app.i18n import t
 from events import RecordedEvent
 from events.catalogue import Agreement
 from events.catalogue.indicators import Indicator
@@ -27,6 +26,7 @@ from events.efforts import EffortNoted, HistoricFigureImported
 from events.figures import estimates
 from events.figures.read import GoalFigures, Shown, figures_position
 from events.figures.replay import figures_at
+from events.i18n import t
 from events.periods import Period, iso_week_start, parse_period
 from events.store import SqlEventStore
 from workers.reports.content import (

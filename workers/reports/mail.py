@@ -14,7 +14,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 
 from app.config import Config
-from app.i18n import t
+from events.i18n import t
 
 MESSAGE_ID_DOMAIN = "bieb-register"
 

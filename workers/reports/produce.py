@@ -19,8 +19,8 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from app.config import Config
-from app.i18n import t
 from events.catalogue import Agreement, available_agreements, load_agreement
+from events.i18n import t
 from events.periods import parse_period
 from events.store import SqlEventStore
 from events.store.reports import reports

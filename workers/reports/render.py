@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 from weasyprint import HTML, URLFetcher
 
-from app.i18n import DEFAULT, MESSAGES, t
+from events.i18n import DEFAULT, MESSAGES, t
 from workers.reports import charts
 from workers.reports.content import (
     GoalSection,

@@ -1,6 +1,8 @@
 """The one translation layer: every text a library user sees comes through `t`.
 
-Dutch is the register's language; English follows where a key has it.
+Dutch is the register's language; English follows where a key has it. It lives
+in `events/` so that every floor can reach it: the API and its pages, the
+workers' reports, and the figures' own words (estimates) below them.
 """
 
 from __future__ import annotations
@@ -90,6 +92,46 @@ MESSAGES: dict[str, dict[str, str]] = {
         "month.11": "november",
         "month.12": "december",
         # -- end reports: compile --
+        # -- estimates --
+        "estimate.weekday.1": "maandag",
+        "estimate.weekday.2": "dinsdag",
+        "estimate.weekday.3": "woensdag",
+        "estimate.weekday.4": "donderdag",
+        "estimate.weekday.5": "vrijdag",
+        "estimate.weekday.6": "zaterdag",
+        "estimate.weekday.7": "zondag",
+        "estimate.part.ochtend": "ochtend",
+        "estimate.part.middag": "middag",
+        "estimate.part.avond": "avond",
+        "estimate.all_samples": "alle steekproeven",
+        "estimate.samples.one": "steekproef",
+        "estimate.samples.many": "steekproeven",
+        "estimate.method": (
+            "Geschat uit {count} {samples}, gestratificeerd naar weekdag en dagdeel; "
+            "95%-interval"
+        ),
+        "estimate.parts.one": "dagdeel",
+        "estimate.parts.many": "dagdelen",
+        "estimate.method.imputed": (
+            "; {count} {parts} met minder dan 2 steekproeven aangevuld met het "
+            "gemiddelde van dezelfde weekdag of van alle steekproeven"
+        ),
+        "estimate.method.headcount": (
+            "; aanwezigen omgerekend met een verblijfsduur van {stay} minuten"
+        ),
+        "estimate.display": "ca. {total} (95%-interval: {low} tot {high})",
+        "estimate.display.unbounded": "ca. {total} (95%-interval: onbekend)",
+        "occupancy.display": (
+            "gemiddeld {percent}% van {places} werkplekken bezet "
+            "(95%-interval: {interval})"
+        ),
+        "occupancy.interval": "{low}% tot {high}%",
+        "occupancy.unbounded": "onbekend",
+        "occupancy.method": (
+            "Gemiddelde bezetting uit {count} tellingen van bezette werkplekken "
+            "(ratioschatter); 95%-interval"
+        ),
+        # -- end estimates --
         # -- reports: render --
         "report.kind.half-year": "Halfjaarverslag",
         "report.kind.year": "Jaarverslag",
