@@ -15,7 +15,6 @@ from events.store.read_models import task_failures
 from workers.projections import projections
 from workers.projections.base import catch_up
 from workers.reports.delivery import DeliveryIncomplete
-from workers.reports.produce import agreement_for_period, produce, send
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +52,10 @@ REPORT_RETRIES = {
 @shared_task(name="workers.tasks.scheduled_report", **REPORT_RETRIES)
 def scheduled_report(municipality: str, period: str) -> str:
     """Compile the period's report once, then email it to every recipient once."""
+    # Imported here: WeasyPrint and matplotlib are heavy, and a worker that only
+    # runs projections (or `bieb projections rebuild`) need not carry them.
+    from workers.reports.produce import agreement_for_period, produce, send
+
     store = current_app.extensions["store"]
     config = current_app.extensions["bieb_config"]
     for projection in projections(store, config.zone):
@@ -68,6 +71,8 @@ def scheduled_report(municipality: str, period: str) -> str:
 @shared_task(name="workers.tasks.send_report", **REPORT_RETRIES)
 def send_report(report_id: str, round: int | None = None) -> str:
     """Email a stored report; `round` names a deliberate resend."""
+    from workers.reports.produce import send
+
     store = current_app.extensions["store"]
     send(store, current_app.extensions["bieb_config"], report_id, round=round)
     return report_id

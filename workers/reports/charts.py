@@ -14,8 +14,10 @@ give the same SVG bytes.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
+import re
 import textwrap
 from collections.abc import Callable, Mapping
 
@@ -29,9 +31,7 @@ from events.catalogue.indicators import NOT_ADDITIVE
 from events.i18n import t
 from workers.reports.content import IndicatorLine
 
-MONTHS = tuple(
-    ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
-)
+MONTHS = tuple(t(f"month.short.{number}") for number in range(1, 13))
 MIN_MONTHS = 3
 MIN_BUSY_MONTHS = 2
 SIZE_INCHES = (3.4, 2.1)  # two charts side by side in the A4 text width
@@ -78,6 +78,7 @@ def trend_svg(
     # The style is read when artists are made and when the SVG is written.
     with rc_context(STYLE):
         svg = _svg(_bar_figure(keys, values, title, number))
+    svg = _own_ids(svg, hashlib.sha1(f"{title}{keys}{values}".encode()).hexdigest()[:8])
     return svg.replace(
         "<svg ", f'<svg class="chart" role="img" aria-label="{escape(title)}" ', 1
     )
@@ -120,6 +121,16 @@ def _top(values: list[float]) -> float:
     # Head room above the highest bar for its label.
     highest = max((v for v in values if not math.isnan(v)), default=0.0)
     return max(highest * 1.18, 1.0)
+
+
+def _own_ids(svg: str, prefix: str) -> str:
+    """Give the chart's element ids a prefix of its own.
+
+    matplotlib numbers ids from 1 in every figure; inline in one HTML page, two
+    charts would share ids (and a clip path of one could clip the other).
+    """
+    svg = re.sub(r'id="([^"]+)"', rf'id="c{prefix}-\1"', svg)
+    return re.sub(r'(url\(#|href="#)([^")]+)', rf"\1c{prefix}-\2", svg)
 
 
 def _svg(figure: Figure) -> str:

@@ -12,12 +12,22 @@ from flask.cli import with_appcontext
 from workers.projections import projections
 from workers.projections.base import catch_up
 from workers.reports.delivery import DeliveryIncomplete
-from workers.reports.produce import agreement_for_period, load, produce, send
 
 
 @click.group("report")
 def report_cli() -> None:
     """Half-year and annual reports: compile, show and send them."""
+
+
+def _produce():
+    """The report functions, imported when a report command runs.
+
+    Every `bieb` command loads this group; WeasyPrint and matplotlib should
+    only be loaded by the commands that render.
+    """
+    from workers.reports import produce
+
+    return produce
 
 
 @report_cli.command("compile")
@@ -34,14 +44,15 @@ def compile_cmd(municipality: str, period: str, position: int | None) -> None:
     if position is None:
         for projection in projections(store, config.zone):
             catch_up(projection, store)
+    reports = _produce()
     try:
-        agreement = agreement_for_period(municipality, period)
+        agreement = reports.agreement_for_period(municipality, period)
     except (LookupError, ValueError) as problem:
         raise click.ClickException(str(problem)) from None
-    report_id = produce(
+    report_id = reports.produce(
         store, config, agreement, period, requested_by="cli", position=position
     )
-    stored = load(store.engine, report_id)
+    stored = reports.load(store.engine, report_id)
     click.echo(f"{report_id}\t{stored.period}\tposition {stored.position}")
 
 
@@ -54,7 +65,7 @@ def compile_cmd(municipality: str, period: str, position: int | None) -> None:
 def show(report_id: str, pdf_path: Path | None, numbers: bool) -> None:
     """What a stored report says: its goals and figures."""
     try:
-        stored = load(current_app.extensions["store"].engine, report_id)
+        stored = _produce().load(current_app.extensions["store"].engine, report_id)
     except KeyError:
         raise click.ClickException(f"no report {report_id!r}") from None
     if pdf_path is not None:
@@ -85,7 +96,7 @@ def send_cmd(report_id: str, again: bool) -> None:
         current_app.extensions["bieb_config"],
     )
     try:
-        result = send(store, config, report_id, again=again)
+        result = _produce().send(store, config, report_id, again=again)
     except KeyError:
         raise click.ClickException(f"no report {report_id!r}") from None
     except DeliveryIncomplete as problem:
