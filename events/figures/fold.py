@@ -44,6 +44,19 @@ class SessionRow:
         return self.goal_codes.split(",") if self.goal_codes else []
 
 
+# The fields a session fixes for all its check-ins.
+SESSION_FIELDS = frozenset({"goal_codes", "municipality", "branch"})
+
+
+@dataclass(frozen=True)
+class _Chosen:
+    goals: list[str]
+    counts: list[Indicator]  # counted for every check-in of the session
+    open_counts: list[Indicator]  # asked per check-in
+    participants: list[Indicator]
+    open_participants: list[Indicator]
+
+
 class Fold:
     """The deltas of one batch: monthly figures, sessions, latest values."""
 
@@ -59,6 +72,7 @@ class Fold:
         self.spans: dict[tuple, dict[str, Any] | None] = {}
         self.stocks: dict[tuple, dict[str, Any] | None] = {}
         self.samples: dict[tuple, dict[str, Any] | None] = {}
+        self._choices: dict[tuple, _Chosen] = {}
 
     # -- reading what the batch needs, once ----------------------------------------
 
@@ -132,22 +146,58 @@ class Fold:
         session = self.sessions.get(data["session_id"])
         if session is None:
             return  # a session opened before the register: nothing to count against
+        chosen = self._chosen(session, indicators)
         before = session.participants
         if event.type == "ParticipantCheckedIn":
             session.checkins += sign
-            enriched = {**data, "goal_codes": session.goals}
-            for indicator in indicators:
-                if indicator.measure == "count" and indicator.accepts(enriched):
+            counting = chosen.counts + chosen.open_counts
+            enriched = {**data, "goal_codes": chosen.goals} if counting else data
+            for indicator in chosen.counts:
+                self._add(indicator, enriched, session.month, sign, sign)
+            for indicator in chosen.open_counts:
+                if indicator.accepts(enriched):
                     self._add(indicator, enriched, session.month, sign, sign)
         elif data.get("headcount") is not None:
             session.headcount = data["headcount"]
         self.touched.add(session.session_id)
         change = session.participants - before
+        if not change:
+            return
         context = {**data, "municipality": session.municipality,
-                   "branch": session.branch, "goal_codes": session.goals}  # fmt: skip
-        for indicator in indicators:
-            if indicator.measure == "participants" and indicator.accepts(context):
+                   "branch": session.branch, "goal_codes": chosen.goals}  # fmt: skip
+        for indicator in chosen.participants:
+            self._add(indicator, context, session.month, change, 0)
+        for indicator in chosen.open_participants:
+            if indicator.accepts(context):
                 self._add(indicator, context, session.month, change, 0)
+
+    def _chosen(self, session: SessionRow, indicators: list[Indicator]) -> _Chosen:
+        """The session's indicators, with those its own fields decide filtered once.
+
+        A session of a thousand check-ins is matched against the filters once,
+        not a thousand times: a filter on goals and place has one answer per
+        session; only filters on a check-in's own fields are asked per check-in.
+        """
+        key = (session.session_id, session.goal_codes, id(indicators))
+        found = self._choices.get(key)
+        if found is None:
+            goals = session.goals
+            fixed = {"municipality": session.municipality, "branch": session.branch,
+                     "goal_codes": goals}  # fmt: skip
+
+            def pick(measure: str, decided: bool) -> list[Indicator]:
+                return [
+                    i for i in indicators
+                    if i.measure == measure
+                    and (set(i.where) <= SESSION_FIELDS) == decided
+                    and (not decided or i.accepts(fixed))
+                ]  # fmt: skip
+
+            found = _Chosen(goals, pick("count", True), pick("count", False),
+                            pick("participants", True),
+                            pick("participants", False))  # fmt: skip
+            self._choices[key] = found
+        return found
 
     def _span(self, indicator: Indicator, event: RecordedEvent, sign: int) -> None:
         """The first event type starts a span, the second ends it."""
