@@ -89,7 +89,7 @@ def run_batch(
         if not _locked(conn, name):
             return None
         after = checkpoint(conn, name)
-        events = store.read_all(after=after, limit=batch)
+        events = store.read_all(after=after, limit=batch, metadata=False)
         if events:
             projection.apply(conn, events, tables)
             save_checkpoint(conn, name, events[-1].position)

@@ -58,7 +58,7 @@ def _swap(
             )
         position = checkpoint(conn, name)
         late = 0
-        while events := store.read_all(after=position, limit=5_000):
+        while events := store.read_all(after=position, limit=5_000, metadata=False):
             projection.apply(conn, events, shadows)
             position = events[-1].position
             late += len(events)
