@@ -8,6 +8,8 @@ from datetime import time
 from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import holidays
+
 from events.catalogue import sections
 from events.catalogue.indicators import read_indicators
 from events.catalogue.model import (
@@ -102,11 +104,25 @@ def _time_zone(table: Table) -> str:
 
 
 def _branch(table: Table) -> Branch:
+    open_on = table.optional_texts("open_on")
+    unknown = [name for name in open_on if name not in HOLIDAY_NAMES]
+    if unknown:
+        known = ", ".join(sorted(HOLIDAY_NAMES))
+        raise table.error(f"open_on: {unknown[0]!r} is not one of {known}")
     return Branch(
         code=table.slug("code"),
         name=table.text("name"),
         opening_hours=_opening_hours(table),
+        closed_on_public_holidays=table.optional_flag("closed_on_public_holidays"),
+        open_on=open_on,
+        closed_days=table.optional_days("closed_days"),
     )
+
+
+# The Dutch public holidays by name, as `open_on` may name them.
+HOLIDAY_NAMES = frozenset(
+    holidays.country_holidays("NL", years=range(2024, 2031), language="nl").values()
+)
 
 
 def _opening_hours(table: Table) -> OpeningHours:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import date, time
 from typing import Literal
+
+import holidays
 
 from events.catalogue.indicators import Indicator
 
@@ -37,6 +39,24 @@ class Branch:
     name: str
     # When the building is open: what visitor estimates extrapolate to.
     opening_hours: OpeningHours = field(default_factory=dict)
+    # Closed on the Dutch public holidays (by their Dutch names), less those
+    # named in `open_on`; and on the days listed in `closed_days`.
+    closed_on_public_holidays: bool = False
+    open_on: tuple[str, ...] = ()
+    closed_days: tuple[date, ...] = ()
+
+    def closed_between(self, first: date, end: date) -> set[date]:
+        """The days in [first, end) the branch is closed all day."""
+        closed = {day for day in self.closed_days if first <= day < end}
+        if self.closed_on_public_holidays:
+            years = range(first.year, end.year + 1)
+            found = holidays.country_holidays("NL", years=years, language="nl")
+            closed |= {
+                day
+                for day, name in found.items()
+                if first <= day < end and name not in self.open_on
+            }
+        return closed
 
 
 @dataclass(frozen=True)

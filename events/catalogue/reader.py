@@ -100,6 +100,25 @@ class Table:
             raise self.error(f"{key!r} must be a date like 2024-01-01, not a time")
         return value
 
+    def optional_flag(self, key: str) -> bool:
+        """A true or false that may be left out (then it is false)."""
+        if not self._optional(key):
+            return False
+        self._read.add(key)
+        value = self._data[key]
+        if not isinstance(value, bool):
+            raise self.error(f"{key!r} must be true or false, not {_toml_type(value)}")
+        return value
+
+    def optional_days(self, key: str) -> tuple[date, ...]:
+        """A list of TOML local dates that may be left out (then it is empty)."""
+        if not self._optional(key):
+            return ()
+        values = self._value(key, list, "a list of dates like 2025-12-24")
+        if not all(isinstance(v, date) and not isinstance(v, datetime) for v in values):
+            raise self.error(f"{key!r} must be a list of dates like 2025-12-24")
+        return tuple(values)
+
     def texts(self, key: str) -> tuple[str, ...]:
         """A list of non-blank strings."""
         values = self._value(key, list, "a list of strings")

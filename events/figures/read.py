@@ -182,15 +182,16 @@ class GoalFigures:
         for row in rows:
             by_branch[row.branch].append(_sample(row))
         made, months = [], {}
-        for branch in self.branches:
-            hours = self.agreement.branch(branch).opening_hours
-            days = self._days(period)
-            found = estimates.estimate(by_branch[branch], hours, days)
+        for code in self.branches:
+            branch = self.agreement.branch(code)
+            hours, days = branch.opening_hours, self._days(period)
+            closed = branch.closed_between(period.start, period.end)
+            found = estimates.estimate(by_branch[code], hours, days, closed)
             if found is not None:
                 made.append(found)
                 for month in months_of(period):
                     in_month = [d for d in days if d.strftime("%Y-%m") == month]
-                    part = estimates.estimate(by_branch[branch], hours, in_month)
+                    part = estimates.estimate(by_branch[code], hours, in_month, closed)
                     months[month] = months.get(month, 0.0) + (part.total if part else 0)
         if not made:
             return Shown(value=None, records=0, method="estimated")

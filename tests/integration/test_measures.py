@@ -198,9 +198,10 @@ def test_memberships_at_the_start_and_end_of_a_period(store, written, period):
 def test_visitor_estimate_is_made_from_exactly_the_samples_kept(store, written, period):
     with store.engine.connect() as conn:
         found = shown(conn, "3.1", "plein1-visitors", period)
-    hours = AGREEMENT.branch("heemstede").opening_hours
+    branch = AGREEMENT.branch("heemstede")
     days = estimates.period_days(period.start, period.end)
-    expected = estimates.estimate(written.visits, hours, days)
+    closed = branch.closed_between(period.start, period.end)
+    expected = estimates.estimate(written.visits, branch.opening_hours, days, closed)
     assert found.method == "estimated"
     if expected is None:
         assert found.value is None

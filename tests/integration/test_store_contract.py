@@ -69,9 +69,7 @@ class TestAppendAndRead:
         assert len(rest) == 3
         assert store.head() == rest[-1].position
 
-    def test_a_lean_read_is_the_same_events_without_who_and_when_recorded(
-        self, store
-    ):
+    def test_a_lean_read_is_the_same_events_without_who_and_when_recorded(self, store):
         store.append("s-1", [make_event(n=i) for i in range(4)])
         store.append("s-2", [make_event(n=9)])
         full, lean = store.read_all(), store.read_all(metadata=False)

@@ -735,14 +735,15 @@ def samples_of(record: Record, zone: str) -> list[estimates.Sample]:
 
 
 def estimated(record: Record, zone: str, agreement: Agreement) -> Expected:
-    """The method applied to the samples posted, over every day of H1."""
-    hours = agreement.branch("heemstede").opening_hours
+    """The method applied to the samples posted, over the open days of H1."""
+    branch = agreement.branch("heemstede")
+    hours, closed = branch.opening_hours, branch.closed_between(FIRST, END)
     samples, days = samples_of(record, zone), estimates.period_days(FIRST, END)
-    whole = estimates.estimate(samples, hours, days)
+    whole = estimates.estimate(samples, hours, days, closed)
     months = {}
     for month in MONTHS:
         part = estimates.estimate(
-            samples, hours, [d for d in days if d.strftime("%Y-%m") == month]
+            samples, hours, [d for d in days if d.strftime("%Y-%m") == month], closed
         )
         months[month] = part.total if part else 0.0
     return Expected(whole.total if whole else None, months=months, estimate=whole)

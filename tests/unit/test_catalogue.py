@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
@@ -157,6 +157,15 @@ def test_contains_the_agreements_days(heemstede):
     assert not heemstede.contains(date(2028, 1, 1))
 
 
+def test_the_branch_is_closed_on_public_holidays_but_open_on_good_friday(heemstede):
+    branch = heemstede.branch("heemstede")
+    closed = branch.closed_between(date(2025, 1, 1), date(2026, 1, 1))
+    assert {date(2025, 1, 1), date(2025, 4, 21), date(2025, 12, 26)} <= closed
+    assert date(2025, 4, 18) not in closed  # Goede vrijdag: open
+    assert len(closed) == 10
+    assert branch.opening_hours[3] == [(time(9), time(18)), (time(18), time(21))]
+
+
 def test_a_moment_counts_by_its_local_day(heemstede):
     # 23:30 UTC on New Year's Eve is already 2024 in Amsterdam.
     assert heemstede.contains(datetime(2023, 12, 31, 23, 30, tzinfo=UTC))
@@ -234,6 +243,35 @@ def test_the_error_names_the_file_and_the_entry(tmp_path):
 
 
 BROKEN = [
+    pytest.param(
+        (
+            'name = "Bibliotheek Zandvoort"\n',
+            'name = "Bibliotheek Zandvoort"\nopen_on = ["Sinterklaas"]\n',
+        ),
+        "branches[0] (zandvoort): open_on: 'Sinterklaas' is not one of "
+        "Bevrijdingsdag, Eerste kerstdag, Eerste paasdag, Eerste pinksterdag, "
+        "Goede vrijdag, Hemelvaartsdag, Koningsdag, Nieuwjaarsdag, Tweede kerstdag, "
+        "Tweede paasdag, Tweede pinksterdag",
+        id="unknown holiday",
+    ),
+    pytest.param(
+        (
+            'name = "Bibliotheek Zandvoort"\n',
+            'name = "Bibliotheek Zandvoort"\nclosed_on_public_holidays = "ja"\n',
+        ),
+        "branches[0] (zandvoort): 'closed_on_public_holidays' must be true or "
+        "false, not a string",
+        id="holidays flag not a boolean",
+    ),
+    pytest.param(
+        (
+            'name = "Bibliotheek Zandvoort"\n',
+            'name = "Bibliotheek Zandvoort"\n'
+            'opening_hours = { maandag = ["18:00-09:00"] }\n',
+        ),
+        "branches[0] (zandvoort): opening_hours: '18:00-09:00' does not run forward",
+        id="opening hours backwards",
+    ),
     pytest.param(
         ('code = "1.2"', 'code = "1.1"'),
         "goals[1] (1.1): duplicate goal code '1.1'",
