@@ -291,3 +291,17 @@ class TestPdf:
             assert width / height == pytest.approx(
                 A4_POINTS[0] / A4_POINTS[1], rel=0.01
             )
+
+
+def test_the_key_figure_of_a_goal_is_its_first_indicator_with_a_figure(content):
+    from workers.reports.render import key_line
+
+    goal = next(g for g in content.goals if len(g.indicators) >= 2)
+    first, second = goal.indicators[:2]
+    quiet = replace(goal, indicators=[replace(first, value=0.0), *goal.indicators[1:]])
+    assert key_line(quiet).code == (second.code if second.value else first.code)
+    nothing = replace(
+        goal, indicators=[replace(i, value=None) for i in goal.indicators]
+    )
+    assert key_line(nothing).code == first.code
+    assert key_line(replace(goal, indicators=[])) is None

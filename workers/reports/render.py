@@ -33,10 +33,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 ZONE = ZoneInfo("Europe/Amsterdam")
 TENTH = Decimal("0.1")
 NO_DATA = "\u2014"  # an em dash: no figure for this period
-MONTH_NAMES = (
-    *("januari", "februari", "maart", "april", "mei", "juni", "juli"),
-    *("augustus", "september", "oktober", "november", "december"),
-)
+MONTH_NAMES = tuple(t(f"month.{number}") for number in range(1, 13))
 COMPACT_ROWS = 12  # an indicator table this short is kept on one page
 COUNTERS = {"{page}": "counter(page)", "{pages}": "counter(pages)"}
 # Dimension item keys the IDO desk already translates; report keys come first.
@@ -127,6 +124,12 @@ def chart(line: IndicatorLine) -> Markup | None:
     return Markup(charts.trend_svg(line.months, title, dutch_number))
 
 
+def key_line(goal: GoalSection) -> IndicatorLine | None:
+    """The goal's key figure for the summary: its first indicator with a figure."""
+    shown = [line for line in goal.indicators if line.value]
+    return (shown or list(goal.indicators) or [None])[0]
+
+
 def table_rows(goal: GoalSection) -> int:
     """The rows of a goal's indicator table: one per indicator and split item."""
     splits = (
@@ -160,6 +163,7 @@ def _environment() -> Environment:
         t=t, chart=chart, item=item_name, split=split_items, no_data=NO_DATA
     )
     environment.globals.update(rows_of=table_rows, compact_rows=COMPACT_ROWS)
+    environment.globals.update(key_line=key_line)
     return environment
 
 
