@@ -99,6 +99,12 @@ def period_of(when: datetime, kind: str, zone: ZoneInfo) -> Period:
     return parse_period(labels[kind])
 
 
+def within(label: str, outer: Period) -> bool:
+    """Whether the period of a label lies within another period."""
+    period = parse_period(label)
+    return outer.start <= period.start and period.end <= outer.end
+
+
 def iso_week_start(week: str) -> date:
     """The Monday of an ISO week written '2025-W27'."""
     year, _, number = week.partition("-W")

@@ -52,7 +52,7 @@ def enqueue_reports(kind: str) -> list[tuple[str, str]]:
     for name in available_agreements():
         agreement = load_agreement(name)
         owes = any(r.period == kind for r in agreement.reports)
-        if owes and agreement.start < period.end and period.start <= agreement.end:
+        if owes and agreement.covers(period.start, period.end):
             asked.append((agreement.municipality.code, period.label))
     producer = Celery(broker=config.broker_url)
     for municipality, label in asked:

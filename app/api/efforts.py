@@ -20,7 +20,7 @@ from app.schemas.efforts import (
     EffortsQuerySchema,
 )
 from events.efforts import EffortNoted
-from events.periods import Period, parse_period
+from events.periods import within
 
 blp = Blueprint(
     "efforts",
@@ -28,12 +28,6 @@ blp = Blueprint(
     url_prefix="",
     description="Effort notes and figures from before the register",
 )
-
-
-def within(label: str, outer: Period) -> bool:
-    """Whether the period of a label lies within another period."""
-    period = parse_period(label)
-    return outer.start <= period.start and period.end <= outer.end
 
 
 @blp.route("/efforts")

@@ -19,7 +19,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from app.agreements import branches_of
-from app.api.efforts import within
 from app.api.goal_queries import records_behind
 from app.api.reach import branches_asked
 from app.api.reading import live_records, period_arg, read_every
@@ -36,9 +35,9 @@ from events import RecordedEvent
 from events.catalogue import Agreement, Goal
 from events.catalogue.indicators import Indicator
 from events.efforts import EffortNoted, HistoricFigureImported
-from events.figures.read import GoalFigures, Shown, figures_position
-from events.figures.replay import figures_at, position_at
-from events.periods import Period
+from events.figures.read import GoalFigures, Shown, counted_or_imported
+from events.figures.replay import figures_as_of, position_at
+from events.periods import Period, within
 
 blp = Blueprint(
     "goals", __name__, url_prefix="/goals", description="Goals and their figures"
@@ -109,7 +108,7 @@ def ask(query: dict[str, Any], code: str) -> Asked:
     period = period_arg(query["period"])
     agreement = next(
         (a for a in agreements_of(municipality)
-         if a.start < period.end and period.start <= a.end),
+         if a.covers(period.start, period.end)),
         None,
     )  # fmt: skip
     if agreement is None:
@@ -133,17 +132,14 @@ def ask(query: dict[str, Any], code: str) -> Asked:
 def counted(asked: Asked, as_of: int | datetime | None) -> Iterator[tuple[Any, int]]:
     """A connection to the figures, live or as they stood at `as_of`; the position."""
     store = current_app.extensions["store"]
-    if as_of is None:
-        with store.engine.connect() as conn:
-            yield conn, figures_position(conn)
-        return
-    if isinstance(as_of, datetime):
-        position = position_at(store, as_of)
-    else:
-        position = min(as_of, store.head())
+    position = (
+        None if as_of is None
+        else position_at(store, as_of) if isinstance(as_of, datetime)
+        else min(as_of, store.head())
+    )  # fmt: skip
     zone = current_app.extensions["bieb_config"].zone
-    with figures_at(store, asked.agreement, zone, position) as conn:
-        yield conn, position
+    with figures_as_of(store, asked.agreement, zone, position) as found:
+        yield found
 
 
 def progress(asked: Asked, as_of: int | datetime | None = None) -> dict[str, Any]:
@@ -217,9 +213,8 @@ def shown_figure(
 ) -> tuple[float | None, str]:
     """The counted (or estimated) figure; the imported one where nothing is counted."""
     figure = imported.get((indicator.code, period.label))
-    if shown.value or shown.records or figure is None:
-        return shown.value, shown.method
-    return float(figure.data["value"]), "imported"
+    value = None if figure is None else float(figure.data["value"])
+    return counted_or_imported(shown, value)
 
 
 def imported_figures(

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask.views import MethodView
 
-from app.api.efforts import blp, within
+from app.api.efforts import blp
 from app.api.reading import period_arg, read_every, shown
 from app.auth import READERS, STAFF, current_account, requires
 from app.commands import record
@@ -26,6 +26,7 @@ from app.schemas.efforts import (
 )
 from events import RecordedEvent
 from events.efforts import HistoricFigureImported
+from events.periods import within
 from events.privacy import Finding, find_personal_data
 
 NAMESPACE = uuid.UUID("0d3e6b8a-51c7-4a92-8f1e-6c2b9d4e7a15")

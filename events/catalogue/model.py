@@ -123,6 +123,10 @@ class Agreement:
         """Whether the agreement defines this district code."""
         return code in self.district_codes
 
+    def covers(self, start: date, end: date) -> bool:
+        """Whether any day of [start, end) (a reporting period) is in the agreement."""
+        return self.start < end and start <= self.end
+
     def contains(self, when: date | datetime) -> bool:
         """Whether a day (or an aware moment, taken locally) is within the agreement."""
         return self.start <= self.local_date(when) <= self.end

@@ -76,10 +76,13 @@ class Counter:
         if event.type in SESSION_EVENTS:
             fold.session_event(event, sign, indicators)
             return
+        history: list[RecordedEvent] | None = None
         for indicator in indicators:
             standing = None
             if retraction is not None and indicator.measure in REPLACING:
-                standing = self._standing(indicator, event, retraction)
+                if history is None:  # read once for all the figures it replaced
+                    history = self._before(event, retraction)
+                standing = self._standing(indicator, event, history)
             fold.record(indicator, event, sign, standing)
 
     def _find(self, retraction: RecordedEvent) -> RecordedEvent:
@@ -87,15 +90,10 @@ class Counter:
         history = self.store.read_stream(retraction.data["stream"])
         return next(e for e in history if str(e.event_id) == wanted)
 
-    def _standing(
-        self, indicator: Indicator, wrong: RecordedEvent, retraction: RecordedEvent
-    ) -> RecordedEvent | None:
-        """The record of the same figure that counts once `wrong` is retracted.
-
-        A later record of a loan figure or a stock count replaces an earlier one;
-        taking the later one back brings the one before it back, as the log stood
-        at the retraction (so that a replay agrees).
-        """
+    def _before(
+        self, wrong: RecordedEvent, retraction: RecordedEvent
+    ) -> list[RecordedEvent]:
+        """The live records of `wrong`'s stream as it stood at the retraction."""
         before = [
             e
             for e in self.store.read_stream(wrong.stream_id)
@@ -104,13 +102,25 @@ class Counter:
         gone = {str(wrong.event_id)} | {
             e.data["retracted_event_id"] for e in before if e.type == retraction.type
         }
+        return [
+            e for e in before if e.type == wrong.type and str(e.event_id) not in gone
+        ]
+
+    @staticmethod
+    def _standing(
+        indicator: Indicator, wrong: RecordedEvent, history: list[RecordedEvent]
+    ) -> RecordedEvent | None:
+        """The record of the same figure that counts once `wrong` is retracted.
+
+        A later record of a loan figure or a stock count replaces an earlier one;
+        taking the later one back brings the one before it back, as the log stood
+        at the retraction (so that a replay agrees).
+        """
+        figure = _figure_of(indicator, wrong)
         same = [
             e
-            for e in before
-            if e.type == wrong.type
-            and str(e.event_id) not in gone
-            and indicator.accepts(e.data)
-            and _figure_of(indicator, e) == _figure_of(indicator, wrong)
+            for e in history
+            if indicator.accepts(e.data) and _figure_of(indicator, e) == figure
         ]
         return same[-1] if same else None
 

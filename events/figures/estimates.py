@@ -84,15 +84,7 @@ class Estimate:
 
     def display(self) -> str:
         """The estimate in words, rounded to what the interval can carry."""
-        if not math.isfinite(self.high):
-            shown = _dutch(self.total, _step(self.total))
-            return t("estimate.display.unbounded").format(total=shown)
-        step = _step(self.high - self.total)
-        return t("estimate.display").format(
-            total=_dutch(self.total, step),
-            low=_dutch(self.low, step),
-            high=_dutch(self.high, step),
-        )
+        return display(self.total, self.low, self.high)
 
 
 @dataclass(frozen=True)
@@ -196,6 +188,17 @@ def estimate(
         missing=missing,
         method=_method_text(used, missing, stay_minutes),
         assumptions={"average_stay_minutes": stay_minutes, "imputed_from": borrowed},
+    )
+
+
+def display(total: float, low: float, high: float) -> str:
+    """'ca. 12.300 (95%-interval: 11.100 tot 13.600)': as the interval allows."""
+    if not math.isfinite(high):
+        shown = _dutch(total, _step(total))
+        return t("estimate.display.unbounded").format(total=shown)
+    step = _step(high - total)
+    return t("estimate.display").format(
+        total=_dutch(total, step), low=_dutch(low, step), high=_dutch(high, step)
     )
 
 

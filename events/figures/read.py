@@ -67,6 +67,19 @@ class Shown:
     estimate: dict[str, Any] | None = None  # interval, samples, method, missing
 
 
+def counted_or_imported(
+    shown: Shown, imported: float | None
+) -> tuple[float | None, str]:
+    """The figure shown and how it was obtained.
+
+    A figure imported from the records kept before the register stands where
+    the register itself counted nothing for the period.
+    """
+    if shown.value or shown.records or imported is None:
+        return shown.value, shown.method
+    return imported, "imported"
+
+
 class GoalFigures:
     """One goal's figures in some branches, for the periods asked about."""
 
@@ -234,7 +247,7 @@ def _combined(made: list[estimates.Estimate]) -> dict[str, Any]:
     else:
         half = math.sqrt(sum((e.high - e.total) ** 2 for e in made))
         low, high = max(0.0, total - half), total + half
-        display = estimates.Estimate(total, low, high, 0, 0, [], [], "", {}).display()
+        display = estimates.display(total, low, high)
     return {
         "low": low,
         "high": high if math.isfinite(high) else None,

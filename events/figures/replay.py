@@ -19,6 +19,7 @@ from sqlalchemy.pool import StaticPool
 from events.catalogue import Agreement
 from events.corrections import RecordRetracted
 from events.figures.count import TABLES, Counter
+from events.figures.read import figures_position
 from events.store import SqlEventStore
 from events.store.tables import events
 
@@ -32,6 +33,19 @@ def position_at(store: SqlEventStore, moment: datetime) -> int:
     )
     with store.engine.connect() as conn:
         return int(conn.execute(query).scalar_one())
+
+
+@contextmanager
+def figures_as_of(
+    store: SqlEventStore, agreement: Agreement, zone: ZoneInfo, position: int | None
+) -> Iterator[tuple[Connection, int]]:
+    """The live figures and their position, or the figures replayed to `position`."""
+    if position is None:
+        with store.engine.connect() as conn:
+            yield conn, figures_position(conn)
+        return
+    with figures_at(store, agreement, zone, position) as conn:
+        yield conn, position
 
 
 @contextmanager

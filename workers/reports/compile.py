@@ -8,8 +8,6 @@ imported figures, weekly hours) is read from the log up to the same position.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -18,16 +16,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection
 
 from events import RecordedEvent
-from events.catalogue import Agreement
+from events.catalogue import Agreement, Goal
 from events.catalogue.indicators import Indicator
 from events.corrections import RecordRetracted
 from events.counts import ServiceHoursRecorded
 from events.efforts import EffortNoted, HistoricFigureImported
 from events.figures import estimates
-from events.figures.read import GoalFigures, Shown, figures_position
-from events.figures.replay import figures_at
+from events.figures.read import GoalFigures, Shown, counted_or_imported
+from events.figures.replay import figures_as_of
 from events.i18n import t
-from events.periods import Period, iso_week_start, parse_period
+from events.periods import Period, iso_week_start, parse_period, within
 from events.store import SqlEventStore
 from workers.reports.content import (
     AmbitionSection,
@@ -43,19 +41,6 @@ from workers.reports.render import period_name
 HOURS_FIELDS = {"staffed": "staffed_hours", "self-service": "self_service_hours"}
 
 
-@contextmanager
-def figures(
-    store: SqlEventStore, agreement: Agreement, zone: ZoneInfo, position: int | None
-) -> Iterator[tuple[Connection, int]]:
-    """The live figures and their position, or the figures replayed to one."""
-    if position is None:
-        with store.engine.connect() as conn:
-            yield conn, figures_position(conn)
-        return
-    with figures_at(store, agreement, zone, position) as conn:
-        yield conn, position
-
-
 def compile_content(
     store: SqlEventStore,
     agreement: Agreement,
@@ -68,7 +53,7 @@ def compile_content(
     period = parse_period(label)
     periods = (period, period.previous(), period.year_earlier())
     branches = [b.code for b in agreement.branches]
-    with figures(store, agreement, zone, position) as (conn, at):
+    with figures_as_of(store, agreement, zone, position) as (conn, at):
         log = _Log(store, agreement, at, branches)
         ambitions = [
             AmbitionSection(
@@ -100,7 +85,7 @@ def compile_content(
 def _goal(
     conn: Connection,
     agreement: Agreement,
-    goal: Any,
+    goal: Goal,
     branches: list[str],
     periods: tuple[Period, ...],
     log: _Log,
@@ -220,7 +205,10 @@ def _hours(agreement: Agreement, period: Period, log: _Log) -> list[HoursLine]:
 
 
 class _Log:
-    """What the report reads from the log itself, up to the position."""
+    """What the report reads from the log itself, up to the position: one pass."""
+
+    KINDS = (RecordRetracted.TYPE, HistoricFigureImported.TYPE, EffortNoted.TYPE,
+             ServiceHoursRecorded.TYPE)  # fmt: skip
 
     def __init__(
         self,
@@ -229,62 +217,51 @@ class _Log:
         position: int,
         branches: list[str],
     ) -> None:
-        self.store, self.position, self.branches = store, position, branches
-        self.municipality = agreement.municipality.code
-        self.retracted = {
-            e.data["retracted_event_id"] for e in self._read(RecordRetracted.TYPE)
-        }
-        imported = self._live(HistoricFigureImported.TYPE)
-        self.imported = {
-            (e.data["goal_code"], e.data["indicator"], e.data["period"]): e
-            for e in imported
-        }
-
-    def _read(self, kind: str) -> list[RecordedEvent]:
-        found, after = [], 0
-        while batch := self.store.read_types([kind], after=after, limit=10_000):
-            found += [e for e in batch if e.position <= self.position]
-            if batch[-1].position >= self.position:
+        municipality = agreement.municipality.code
+        found: dict[str, list[RecordedEvent]] = {kind: [] for kind in self.KINDS}
+        after = 0
+        while batch := store.read_types(self.KINDS, after=after, limit=10_000):
+            for event in batch:
+                data = event.data
+                if (event.position <= position and data["branch"] in branches
+                        and data["municipality"] == municipality):  # fmt: skip
+                    found[event.type].append(event)
+            if batch[-1].position >= position:
                 break
             after = batch[-1].position
-        return [
-            e
-            for e in found
-            if e.data.get("municipality") == self.municipality
-            and e.data.get("branch") in self.branches
-        ]
-
-    def _live(self, kind: str) -> list[RecordedEvent]:
-        return [e for e in self._read(kind) if str(e.event_id) not in self.retracted]
+        gone = {e.data["retracted_event_id"] for e in found.pop(RecordRetracted.TYPE)}
+        live = {
+            kind: [e for e in events if str(e.event_id) not in gone]
+            for kind, events in found.items()
+        }
+        self.imported = {
+            (e.data["goal_code"], e.data["indicator"], e.data["period"]): e
+            for e in live[HistoricFigureImported.TYPE]
+        }
+        self.notes = live[EffortNoted.TYPE]
+        self.hours = live[ServiceHoursRecorded.TYPE]
 
     def imported_or(
         self, goal: str, indicator: Indicator, period: Period, shown: Shown
     ) -> tuple[float | None, str]:
         """The counted figure; the imported one where nothing is counted."""
         figure = self.imported.get((goal, indicator.code, period.label))
-        if shown.value or shown.records or figure is None:
-            return shown.value, shown.method
-        return float(figure.data["value"]), "imported"
+        value = None if figure is None else float(figure.data["value"])
+        return counted_or_imported(shown, value)
 
     def efforts(self, goal: str, period: Period) -> list[EffortLine]:
         notes = [
             e
-            for e in self._live(EffortNoted.TYPE)
-            if e.data["goal_code"] == goal and _within(e.data["period"], period)
+            for e in self.notes
+            if e.data["goal_code"] == goal and within(e.data["period"], period)
         ]
         return [EffortLine(period=e.data["period"], text=e.data["text"]) for e in notes]
 
     def weeks(self, period: Period) -> dict[str, dict[str, Any]]:
         """The latest hours recorded for each week that starts in the period."""
         found: dict[str, dict[str, Any]] = {}
-        for event in self._live(ServiceHoursRecorded.TYPE):
+        for event in self.hours:
             start = iso_week_start(event.data["week"])
             if period.start <= start < period.end:
                 found[f"{event.data['branch']}|{event.data['week']}"] = event.data
         return found
-
-
-def _within(label: str, period: Period) -> bool:
-    """Whether a note's period lies inside the report's period."""
-    inner = parse_period(label)
-    return period.start <= inner.start and inner.end <= period.end

@@ -50,8 +50,8 @@ def agreement_for_period(municipality: str, period: str) -> Agreement:
     asked = parse_period(period)
     for name in available_agreements():
         agreement = load_agreement(name)
-        if agreement.municipality.code == municipality and (
-            agreement.start < asked.end and asked.start <= agreement.end
+        if agreement.municipality.code == municipality and agreement.covers(
+            asked.start, asked.end
         ):
             return agreement
     raise LookupError(f"no agreement of {municipality!r} covers {period}")
