@@ -13,7 +13,7 @@ from flask_smorest import Blueprint, abort
 from app.api.reach import SEEING, activity_in_reach, branches_asked, same_branch
 from app.api.reading import period_arg, read_every
 from app.api.recording import new_id, record_one
-from app.api.sessions_state import Activity, fold_activity
+from events.sessions import Activity, fold_activity
 from app.auth import STAFF, requires
 from app.schemas.activities import (
     ActivityChangeSchema,

@@ -16,7 +16,7 @@ from flask import current_app
 
 from app.api.reach import read_stream
 from app.api.reading import live_records
-from app.api.sessions_state import Session, fold_session
+from events.sessions import Session, fold_session
 from events import RecordedEvent
 from events.activities import ParticipantCheckedIn, SessionOpened
 from events.catalogue.indicators import Indicator

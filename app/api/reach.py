@@ -13,7 +13,7 @@ from flask import current_app
 from flask_smorest import abort
 
 from app.agreements import branches_of
-from app.api.sessions_state import Activity, Session, fold_activity, fold_session
+from events.sessions import Activity, Session, fold_activity, fold_session
 from app.auth import current_account
 from events import RecordedEvent
 from events.activities import SessionClosed, SessionOpened

@@ -20,7 +20,7 @@ from app.api.reach import (
 )
 from app.api.reading import read_every
 from app.api.recording import answer, new_id, record_one
-from app.api.sessions_state import Session, fold_activity, fold_session
+from events.sessions import Session, fold_activity, fold_session
 from app.auth import CHECK_IN, requires
 from app.idempotency import event_id
 from app.schemas.activities import (

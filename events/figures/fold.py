@@ -20,6 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from events import RecordedEvent
 from events.catalogue.indicators import Indicator
+from events.sessions import participants
 
 Tables = Mapping[str, Table]
 
@@ -36,8 +37,7 @@ class SessionRow:
 
     @property
     def participants(self) -> int:
-        """The typed-in headcount wins over the taps."""
-        return self.checkins if self.headcount is None else self.headcount
+        return participants(self.checkins, self.headcount)
 
     @property
     def goals(self) -> list[str]:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.api.sessions_state import fold_session
+from events.sessions import fold_session
 from events import Metadata, RecordedEvent
 from tests.api.test_activities import PLAN, events_of, haarlem, plan, put  # noqa: F401
 

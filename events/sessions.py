@@ -10,6 +10,11 @@ from typing import Any
 
 from events import RecordedEvent
 
+def participants(checkins: int, headcount: int | None) -> int:
+    """A typed-in headcount replaces the taps: 23 counted, not 23 plus taps."""
+    return checkins if headcount is None else headcount
+
+
 PLAN_TYPES = ("ActivityPlanned", "ActivityChanged")
 # The base fields every event carries: not part of a plan.
 BASE_FIELDS = ("municipality", "branch", "activity_id")
@@ -55,8 +60,7 @@ class Session:
 
     @property
     def participants(self) -> int:
-        """A typed-in headcount replaces the taps: 23 counted, not 23 plus taps."""
-        return len(self.checkins) if self.headcount is None else self.headcount
+        return participants(len(self.checkins), self.headcount)
 
     def by(self, name: str) -> dict[str, int]:
         """The live check-ins counted by one of their fields (role, age band)."""
