@@ -8,6 +8,7 @@ from flask import Flask, Response, g, request
 
 from app import agreements, api, auth, health, idempotency, metrics
 from app.background import celery_init_app
+from app.commands import Services
 from app.config import Config
 from app.errors import register_domain_errors
 from app.extensions import api as rest_api
@@ -46,6 +47,11 @@ def create_app(config: Config | None = None) -> Flask:
     app.extensions["store"] = SqlEventStore(create_store_engine(config.database_url))
     app.extensions["agreements"] = agreements.load_all()
     celery_init_app(app, config)
+    app.extensions["services"] = Services(
+        store=app.extensions["store"],
+        agreements=app.extensions["agreements"],
+        nudge=app.extensions["nudge"],
+    )
 
     # Order matters: the request id first, then who is asking, then whether
     # this is a retry of a write already answered.

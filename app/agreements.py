@@ -7,11 +7,14 @@ the start-up with its error instead of failing writes later.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from flask import current_app
 
 from events.catalogue import Agreement, available_agreements, load_agreement
+
+ByBranch = Mapping[str, Sequence[Agreement]]
 
 
 def load_all() -> dict[str, list[Agreement]]:
@@ -24,23 +27,30 @@ def load_all() -> dict[str, list[Agreement]]:
     return dict(by_branch)
 
 
+def covering(by_branch: ByBranch, branch: str, when: datetime) -> Agreement | None:
+    """The agreement covering a branch at a moment, if any."""
+    return next((a for a in by_branch.get(branch, []) if a.contains(when)), None)
+
+
+def municipality_branches(by_branch: ByBranch, municipality: str | None) -> list[str]:
+    """The branch codes of a municipality (of every one when None)."""
+    return sorted(
+        code
+        for code, agreements in by_branch.items()
+        if municipality is None
+        or any(a.municipality.code == municipality for a in agreements)
+    )
+
+
 def branches() -> dict[str, list[Agreement]]:
     return current_app.extensions["agreements"]
 
 
 def agreement_for(branch: str, when: datetime) -> Agreement | None:
     """The agreement covering a branch at a moment, if any."""
-    for agreement in branches().get(branch, []):
-        if agreement.contains(when):
-            return agreement
-    return None
+    return covering(branches(), branch, when)
 
 
 def branches_of(municipality: str | None) -> list[str]:
     """The branch codes of a municipality (of every one when None)."""
-    return sorted(
-        code
-        for code, agreements in branches().items()
-        if municipality is None
-        or any(a.municipality.code == municipality for a in agreements)
-    )
+    return municipality_branches(branches(), municipality)

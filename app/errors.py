@@ -19,6 +19,7 @@ from flask_smorest.utils import prepare_response
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from app.commands.errors import Conflict, Invalid, NotFound, Refused
 from events.store import (
     EventIdConflict,
     PersonalDataFound,
@@ -129,8 +130,42 @@ def _default_detail(error: HTTPException, errors: list[dict[str, str]]) -> str:
     return error.description or error.name
 
 
+PERSONAL = "Personal data is never recorded: remove it and send again."
+
+
+def refusal(error: Exception) -> tuple[int, list[dict[str, str]]]:
+    """A command's or the store's refusal: its status and the fields it names.
+
+    The one mapping of refusals: the API's error answers and each item of an
+    offline batch both use it.
+    """
+    if isinstance(error, Invalid):
+        return 422, [{"field": f, "in": "json", "detail": d}
+                     for f, d in error.fields.items()]  # fmt: skip
+    if isinstance(error, PersonalDataFound):
+        return 422, [
+            {"field": f.field, "in": "json",
+             "detail": f"contains personal data ({f.kind})"}
+            for f in error.findings
+        ]  # fmt: skip
+    if isinstance(error, NotFound | Conflict):
+        field = error.field or "(item)"
+        return error.status, [{"field": field, "in": "json", "detail": error.message}]
+    if isinstance(error, Refused):
+        return error.status, []
+    return 409, [{"field": "id", "in": "json", "detail": str(error)}]
+
+
 def register_domain_errors(app: Flask) -> None:
-    """Map the store's and the screen's refusals to 409 and 422."""
+    """Map the commands', the store's and the screen's refusals to problem+json."""
+
+    @app.errorhandler(Refused)
+    def _refused(error: Refused) -> Response:
+        status, errors = refusal(error)
+        status_name = http.HTTPStatus(status).phrase
+        if isinstance(error, NotFound | Conflict):
+            return problem(status, status_name, error.message, error.kind)
+        return problem(status, status_name, error.message, error.kind, errors)
 
     @app.errorhandler(WrongExpectedVersion)
     def _version(error: WrongExpectedVersion) -> Response:
@@ -148,13 +183,5 @@ def register_domain_errors(app: Flask) -> None:
 
     @app.errorhandler(PersonalDataFound)
     def _personal(error: PersonalDataFound) -> Response:
-        errors = [
-            {
-                "field": f.field,
-                "in": "json",
-                "detail": f"contains personal data ({f.kind})",
-            }
-            for f in error.findings
-        ]
-        detail = "Personal data is never recorded: remove it and send again."
-        return problem(422, "Personal data", detail, "personal-data", errors)
+        _, errors = refusal(error)
+        return problem(422, "Personal data", PERSONAL, "personal-data", errors)

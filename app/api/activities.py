@@ -13,7 +13,6 @@ from flask_smorest import Blueprint, abort
 from app.api.reach import SEEING, activity_in_reach, branches_asked, same_branch
 from app.api.reading import period_arg, read_every
 from app.api.recording import new_id, record_one
-from events.sessions import Activity, fold_activity
 from app.auth import STAFF, requires
 from app.schemas.activities import (
     ActivityChangeSchema,
@@ -24,6 +23,7 @@ from app.schemas.activities import (
 from app.schemas.common import PeriodQuerySchema, RecordedSchema
 from events import Event
 from events.activities import ActivityCancelled, ActivityChanged, ActivityPlanned
+from events.sessions import Activity, fold_activity
 
 blp = Blueprint(
     "activities",

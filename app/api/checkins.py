@@ -9,9 +9,9 @@ from flask_smorest import abort
 
 from app.api.reach import same_branch, session_header_in_reach, session_in_reach
 from app.api.recording import Appended, append, build
-from events.sessions import Session
 from events.activities import ParticipantCheckedIn
 from events.corrections import RecordRetracted
+from events.sessions import Session
 
 
 class Sessions:

@@ -16,13 +16,13 @@ from flask import current_app
 
 from app.api.reach import read_stream
 from app.api.reading import live_records
-from events.sessions import Session, fold_session
 from events import RecordedEvent
 from events.activities import ParticipantCheckedIn, SessionOpened
 from events.catalogue.indicators import Indicator
 from events.figures.read import months_of
 from events.periods import Period
 from events.registry import lookup
+from events.sessions import Session, fold_session
 
 # -- the records behind a figure, from the log --------------------------------------
 

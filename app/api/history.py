@@ -16,8 +16,8 @@ from flask.views import MethodView
 from app.api.efforts import blp
 from app.api.reading import period_arg, read_every, shown
 from app.auth import READERS, STAFF, current_account, requires
-from app.commands import record
 from app.errors import PersonalDataFound
+from app.legacy_record import record
 from app.schemas.efforts import (
     HistoricFigureOutSchema,
     HistoryImportedSchema,

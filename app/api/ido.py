@@ -12,15 +12,22 @@ from flask_smorest import Blueprint
 
 from app.api.reach import branches_asked, stream_in_reach
 from app.api.reading import live_records, period_arg, shown
-from app.api.recording import new_id, record_one, retract
+from app.api.recording import answered
 from app.auth import READERS, STAFF, requires
-from app.schemas.common import PeriodQuerySchema, RecordedSchema, RetractSchema
-from app.schemas.ido import IdoQuestionOutSchema, IdoQuestionSchema
+from app.callers import caller, services
+from app.commands import ido
+from app.commands.retractions import Retraction
+from app.schemas.common import PeriodQuerySchema, RecordedSchema, RecordOutSchema
+from app.schemas.derive import input_schema, output_schema
 from events import RecordedEvent
 from events.i18n import t
 from events.ido import IdoQuestionLogged
 
 blp = Blueprint("ido", __name__, url_prefix="/ido", description="IDO desk questions")
+
+QuestionSchema = input_schema(ido.IdoQuestion)
+QuestionOutSchema = output_schema(IdoQuestionLogged, RecordOutSchema)
+RetractSchema = input_schema(Retraction)
 
 CSV_COLUMNS = [
     "question_id", "date", "time", "themes", "help_kind", "referred_to",
@@ -38,24 +45,23 @@ def _questions(query: dict[str, Any]) -> list[RecordedEvent]:
 class Questions(MethodView):
     @requires(*READERS)
     @blp.arguments(PeriodQuerySchema, location="query")
-    @blp.response(200, IdoQuestionOutSchema(many=True))
+    @blp.response(200, QuestionOutSchema(many=True))
     def get(self, query):
         """List the IDO questions of a period."""
         return [shown(e) for e in _questions(query)]
 
     @requires(*STAFF)
-    @blp.arguments(IdoQuestionSchema)
+    @blp.arguments(QuestionSchema)
     @blp.response(201, RecordedSchema)
-    def post(self, data):
+    def post(self, question):
         """Log an IDO question."""
-        question_id = new_id()
-        return record_one(IdoQuestionLogged, question_id, data, question_id=question_id)
+        return answered(ido.log_question(services(), caller(), question))
 
 
 @blp.route("/questions/<question_id>")
 class Question(MethodView):
     @requires(*READERS)
-    @blp.response(200, IdoQuestionOutSchema)
+    @blp.response(200, QuestionOutSchema)
     def get(self, question_id):
         """One IDO question."""
         return shown(stream_in_reach(f"ido-{question_id}")[0])
@@ -66,9 +72,10 @@ class RetractQuestion(MethodView):
     @requires(*STAFF)
     @blp.arguments(RetractSchema)
     @blp.response(201, RecordedSchema)
-    def post(self, data, question_id):
+    def post(self, retraction, question_id):
         """Retract an IDO question logged in error."""
-        return retract(f"ido-{question_id}", IdoQuestionLogged.TYPE, data)
+        recorded = ido.retract_question(services(), caller(), question_id, retraction)
+        return answered(recorded)
 
 
 @blp.route("/questions.csv")

@@ -19,7 +19,7 @@ from flask import current_app
 from app.agreements import agreement_for
 from app.api.loans_csv import Row
 from app.api.reading import read_branch
-from app.commands import record
+from app.legacy_record import record
 from app.schemas.counts import month_start
 from events import RecordedEvent
 from events.counts import LoanFiguresRecorded

@@ -13,10 +13,10 @@ from flask import current_app
 from flask_smorest import abort
 
 from app.agreements import branches_of
-from events.sessions import Activity, Session, fold_activity, fold_session
 from app.auth import current_account
 from events import RecordedEvent
 from events.activities import SessionClosed, SessionOpened
+from events.sessions import Activity, Session, fold_activity, fold_session
 
 # Who may read activities and sessions: readers, and tablets for their own branch.
 SEEING = ("admin", "staff", "viewer", "tablet")

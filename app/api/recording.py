@@ -16,7 +16,8 @@ from typing import Any, NamedTuple
 from flask_smorest import abort
 
 from app.api.reach import may_see, read_stream
-from app.commands import record, source_of
+from app.commands import Recorded
+from app.legacy_record import record, source_of
 from events import Event, RecordedEvent
 from events.corrections import RecordRetracted
 from events.store import ANY, AppendResult
@@ -27,6 +28,17 @@ class Appended(NamedTuple):
 
     result: AppendResult
     source: str
+
+
+def answered(recorded: Recorded) -> dict[str, Any]:
+    """The 201 body of a command: the record's id, and where it is in the log."""
+    result = recorded.result
+    return {
+        "id": recorded.id,
+        "stream": result.stream_id,
+        "positions": list(result.positions),
+        "source": recorded.source,
+    }
 
 
 def new_id() -> str:

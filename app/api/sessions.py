@@ -20,7 +20,6 @@ from app.api.reach import (
 )
 from app.api.reading import read_every
 from app.api.recording import answer, new_id, record_one
-from events.sessions import Session, fold_activity, fold_session
 from app.auth import CHECK_IN, requires
 from app.idempotency import event_id
 from app.schemas.activities import (
@@ -33,6 +32,7 @@ from app.schemas.activities import (
 )
 from app.schemas.common import RecordedSchema, RetractSchema
 from events.activities import HeadcountCorrected, SessionClosed, SessionOpened
+from events.sessions import Session, fold_activity, fold_session
 
 blp = Blueprint(
     "sessions", __name__, url_prefix="/sessions", description="Sessions and check-ins"

@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from app.schemas.ido import THEMES
+from app.commands.ido import THEMES
 from events.catalogue import Agreement
 from events.figures import estimates
 from tests.support.api import ApiClient

@@ -1,0 +1,37 @@
+"""What commands write with: the store, the agreements, the nudge, the clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from app.agreements import ByBranch, covering, municipality_branches
+from events.catalogue import Agreement
+from events.store import SqlEventStore
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _no_nudge() -> None:
+    """Without workers (the CLI, a test), projections catch up on their tick."""
+
+
+@dataclass(frozen=True)
+class Services:
+    """The dependencies of every command, passed in explicitly (no globals)."""
+
+    store: SqlEventStore
+    agreements: ByBranch
+    nudge: Callable[[], None] = _no_nudge
+    clock: Callable[[], datetime] = field(default=_now)
+
+    def agreement_for(self, branch: str, when: datetime) -> Agreement | None:
+        """The agreement covering a branch at a moment, if any."""
+        return covering(self.agreements, branch, when)
+
+    def branches_of(self, municipality: str | None) -> list[str]:
+        """The branch codes of a municipality (of every one when None)."""
+        return municipality_branches(self.agreements, municipality)
