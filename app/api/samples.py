@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from flask.views import MethodView
@@ -10,24 +9,16 @@ from flask_smorest import Blueprint
 
 from app.api.reach import branches_asked
 from app.api.reading import live_records, period_arg, shown
-from app.api.recording import (
-    Appended,
-    answer,
-    append,
-    build,
-    retract,
-)
+from app.api.recording import answered
 from app.auth import CHECK_IN, READERS, requires
-from app.idempotency import event_id
-from app.schemas.common import PeriodQuerySchema, RecordedSchema, RetractSchema
-from app.schemas.samples import (
-    VisitorSampleOutSchema,
-    VisitorSampleSchema,
-    WorkplaceSampleOutSchema,
-    WorkplaceSampleSchema,
-)
+from app.callers import caller, services
+from app.commands import samples
+from app.commands.retractions import Retraction
+from app.schemas.common import PeriodQuerySchema, RecordedSchema
+from app.schemas.derive import input_schema
+from app.schemas.samples import VisitorSampleOutSchema, WorkplaceSampleOutSchema
 from events import RecordedEvent
-from events.counts import VisitorSampleTaken, WorkplaceOccupancySampled
+from events.counts import WorkplaceOccupancySampled
 
 blp = Blueprint(
     "samples",
@@ -36,20 +27,9 @@ blp = Blueprint(
     description="Visitor and workplace samples",
 )
 
-# The two kinds, by the name in their paths: (event type, stream prefix).
-KINDS = {
-    "visitors": (VisitorSampleTaken, "visitor-sample-"),
-    "workplaces": (WorkplaceOccupancySampled, "workplace-sample-"),
-}
-
-
-def take_sample(kind: str, data: dict[str, Any], event_id: uuid.UUID) -> Appended:
-    """Append one sample; its id is its event id's, so a re-sent one is known."""
-    event_type, _ = KINDS[kind]
-    event = build(event_type, data, sample_id=event_id.hex,
-                  window_start=data["window_start"].isoformat())  # fmt: skip
-    # A re-sent sample finds its stream taken: the store answers with the first.
-    return append(event, data, expected_version=0, event_id=event_id)
+VisitorSampleSchema = input_schema(samples.VisitorSample)
+WorkplaceSampleSchema = input_schema(samples.WorkplaceSample)
+RetractSchema = input_schema(Retraction)
 
 
 def _out(event: RecordedEvent) -> dict[str, Any]:
@@ -60,21 +40,21 @@ def _out(event: RecordedEvent) -> dict[str, Any]:
 
 
 def _samples(kind: str, query: dict[str, Any]) -> list[dict[str, Any]]:
-    event_type, prefix = KINDS[kind]
+    _, event_type, prefix = samples.KINDS[kind]
     period = period_arg(query["period"])
     branches = branches_asked(query["branch"])
     found = live_records([event_type.TYPE], prefix, branches, period)
     return [_out(e) for e in found]
 
 
-def _post(kind: str, data: dict[str, Any]) -> dict[str, Any]:
-    sample_id = event_id(0)
-    return answer(sample_id.hex, take_sample(kind, data, sample_id))
+def _post(sample: samples.Sample) -> dict[str, Any]:
+    who = caller()
+    return answered(samples.take_sample(services(), who, sample, who.event_id()))
 
 
-def _retract(kind: str, sample_id: str, data: dict[str, Any]) -> dict[str, Any]:
-    event_type, prefix = KINDS[kind]
-    return retract(f"{prefix}{sample_id}", event_type.TYPE, data)
+def _retract(kind: str, sample_id: str, retraction: Retraction) -> dict[str, Any]:
+    command = samples.retract_sample
+    return answered(command(services(), caller(), kind, sample_id, retraction))
 
 
 @blp.route("/visitors")
@@ -91,7 +71,7 @@ class Visitors(MethodView):
     @blp.response(201, RecordedSchema)
     def post(self, data):
         """Record the people counted in a zone during a window."""
-        return _post("visitors", data)
+        return _post(data)
 
 
 @blp.route("/visitors/<sample_id>/retract")
@@ -118,7 +98,7 @@ class Workplaces(MethodView):
     @blp.response(201, RecordedSchema)
     def post(self, data):
         """Record how many study and work places were taken at a moment."""
-        return _post("workplaces", data)
+        return _post(data)
 
 
 @blp.route("/workplaces/<sample_id>/retract")

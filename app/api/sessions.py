@@ -7,36 +7,34 @@ from typing import Any
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
-from app.api.checkins import check_in, retract_check_in
 from app.api.reach import (
     SEEING,
-    activity_in_reach,
     branches_asked,
     read_stream,
-    same_branch,
     session_in_reach,
 )
 from app.api.reading import read_every
-from app.api.recording import answer, new_id, record_one
+from app.api.recording import answered
 from app.auth import CHECK_IN, requires
-from app.idempotency import event_id
-from app.schemas.activities import (
-    CheckInSchema,
-    HeadcountSchema,
-    SessionCloseSchema,
-    SessionOpenSchema,
-    SessionOutSchema,
-    SessionQuerySchema,
-)
-from app.schemas.common import RecordedSchema, RetractSchema
-from events.activities import HeadcountCorrected, SessionClosed, SessionOpened
+from app.callers import caller, services
+from app.commands import checkins, sessions
+from app.commands.retractions import Retraction
+from app.schemas.activities import SessionOutSchema, SessionQuerySchema
+from app.schemas.common import RecordedSchema
+from app.schemas.derive import input_schema
+from events.activities import SessionOpened
 from events.sessions import Session, fold_activity, fold_session
 
 blp = Blueprint(
     "sessions", __name__, url_prefix="/sessions", description="Sessions and check-ins"
 )
+SessionOpenSchema = input_schema(sessions.Opening)
+SessionCloseSchema = input_schema(sessions.Closing)
+HeadcountSchema = input_schema(sessions.Correction)
+CheckInSchema = input_schema(checkins.CheckIn)
+RetractSchema = input_schema(Retraction)
 
 
 SHOWN = (
@@ -90,15 +88,9 @@ class Sessions(MethodView):
     @requires(*CHECK_IN)
     @blp.arguments(SessionOpenSchema)
     @blp.response(201, RecordedSchema)
-    def post(self, data):
+    def post(self, opening):
         """Open a session of an activity: it takes check-ins from now on."""
-        activity, _ = activity_in_reach(data["activity_id"])
-        same_branch(data, activity.branch, "activity")
-        if activity.cancelled:
-            abort(409, message="The activity was cancelled.", kind="cancelled")
-        session_id = new_id()
-        fields = {"session_id": session_id, "goal_codes": activity.plan["goal_codes"]}
-        return record_one(SessionOpened, session_id, data, expected_version=0, **fields)
+        return answered(sessions.open_session(services(), caller(), opening))
 
 
 @blp.route("/<session_id>")
@@ -116,19 +108,10 @@ class CloseSession(MethodView):
     @requires(*CHECK_IN)
     @blp.arguments(SessionCloseSchema)
     @blp.response(201, RecordedSchema)
-    def post(self, data, session_id):
+    def post(self, closing, session_id):
         """Close a session, with its headcount and tickets if counted."""
-        session, _ = session_in_reach(session_id)
-        same_branch(data, session.branch, "session")
-        if session.closed_at is not None:
-            abort(409, message="The session was closed already.", kind="closed")
-        return record_one(
-            SessionClosed,
-            session_id,
-            data,
-            expected_version=session.version,
-            session_id=session_id,
-        )
+        recorded = sessions.close_session(services(), caller(), session_id, closing)
+        return answered(recorded)
 
 
 @blp.route("/<session_id>/headcount")
@@ -136,11 +119,10 @@ class Headcount(MethodView):
     @requires(*CHECK_IN)
     @blp.arguments(HeadcountSchema)
     @blp.response(201, RecordedSchema)
-    def post(self, data, session_id):
+    def post(self, correction, session_id):
         """Correct a session's headcount: the typed-in total replaces the count."""
-        session, _ = session_in_reach(session_id)
-        same_branch(data, session.branch, "session")
-        return record_one(HeadcountCorrected, session_id, data, session_id=session_id)
+        command = sessions.correct_headcount
+        return answered(command(services(), caller(), session_id, correction))
 
 
 @blp.route("/<session_id>/checkins")
@@ -148,10 +130,11 @@ class CheckIns(MethodView):
     @requires(*CHECK_IN)
     @blp.arguments(CheckInSchema)
     @blp.response(201, RecordedSchema)
-    def post(self, data, session_id):
+    def post(self, checkin, session_id):
         """Check one participant in: a role and an age band, never a name."""
-        checkin_id = event_id(0)
-        return answer(str(checkin_id), check_in(session_id, data, checkin_id))
+        who = caller()
+        command = checkins.check_in
+        return answered(command(services(), who, session_id, checkin, who.event_id()))
 
 
 @blp.route("/<session_id>/checkins/<checkin_id>/retract")
@@ -159,6 +142,8 @@ class RetractCheckIn(MethodView):
     @requires(*CHECK_IN)
     @blp.arguments(RetractSchema)
     @blp.response(201, RecordedSchema)
-    def post(self, data, session_id, checkin_id):
+    def post(self, retraction, session_id, checkin_id):
         """Retract a check-in made in error; the session no longer counts it."""
-        return answer(checkin_id, retract_check_in(session_id, checkin_id, data))
+        command = checkins.retract_check_in
+        args = (session_id, checkin_id, retraction)
+        return answered(command(services(), caller(), *args))

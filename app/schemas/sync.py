@@ -6,37 +6,10 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from app.schemas.activities import CheckInSchema
-from app.schemas.common import code
-from app.schemas.samples import VisitorSampleSchema, WorkplaceSampleSchema
+from app.commands.sync import ITEMS
 
 MAX_ITEMS = 1000
-ITEM_KINDS = ("checkin", "visitor_sample", "workplace_sample")
-
-
-class ItemFields:
-    """What every item adds to its kind's fields: its id, kind and moment."""
-
-    id = fields.UUID(
-        required=True,
-        metadata={"description": "The client's event id: a re-sent item is kept once."},
-    )
-    kind = fields.String(required=True, validate=validate.OneOf(ITEM_KINDS))
-    occurred_at = fields.AwareDateTime(
-        required=True, metadata={"description": "When it happened on the tablet."}
-    )
-
-
-class CheckInItemSchema(ItemFields, CheckInSchema):
-    session_id = code(64, required=True)
-
-
-class VisitorItemSchema(ItemFields, VisitorSampleSchema):
-    pass
-
-
-class WorkplaceItemSchema(ItemFields, WorkplaceSampleSchema):
-    pass
+ITEM_KINDS = tuple(ITEMS)
 
 
 class SyncItemSchema(Schema):

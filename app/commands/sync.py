@@ -1,0 +1,73 @@
+"""Offline sync: what a tablet recorded offline, as items each applied on its own.
+
+Every item carries the client's event id, so a batch re-sent after a lost answer
+or a partial failure writes each good item exactly once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Annotated, Any, TypeVar
+
+from app.commands.caller import Caller
+from app.commands.checkins import CheckIn, Sessions, check_in
+from app.commands.inputs import Doc, Len
+from app.commands.samples import VisitorSample, WorkplaceSample, take_sample
+from app.commands.services import Services
+from app.commands.writing import Recorded
+
+T = TypeVar("T")
+Handler = Callable[[Services, Caller, Any, Sessions], Recorded]
+ItemId = Annotated[
+    uuid.UUID, Doc("The client's event id: a re-sent item is kept once.")
+]
+Moment = Annotated[datetime, Doc("When it happened on the tablet.")]
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckInItem(CheckIn):
+    id: ItemId
+    occurred_at: Moment = field()  # required: the base defaults it to now
+    session_id: Annotated[str, Len(1, 64)]
+
+
+@dataclass(frozen=True, kw_only=True)
+class VisitorItem(VisitorSample):
+    id: ItemId
+    occurred_at: Moment = field()  # required: the base defaults it to now
+
+
+@dataclass(frozen=True, kw_only=True)
+class WorkplaceItem(WorkplaceSample):
+    id: ItemId
+    occurred_at: Moment = field()  # required: the base defaults it to now
+
+
+def _plain(item: Any, input_type: type[T]) -> T:
+    """The command's own input within an item, less what names the item."""
+    names = [f.name for f in dataclasses.fields(input_type)]  # type: ignore[arg-type]
+    return input_type(**{name: getattr(item, name) for name in names})
+
+
+def _checkin(services: Services, caller: Caller, item: Any, sessions: Sessions):
+    checkin = _plain(item, CheckIn)
+    return check_in(services, caller, item.session_id, checkin, item.id, sessions)
+
+
+def _sample(kind: type) -> Handler:
+    def apply(services: Services, caller: Caller, item: Any, _: Sessions):
+        return take_sample(services, caller, _plain(item, kind), item.id)
+
+    return apply
+
+
+# Each kind of item: its input, and the command that applies it.
+ITEMS: dict[str, tuple[type, Handler]] = {
+    "checkin": (CheckInItem, _checkin),
+    "visitor_sample": (VisitorItem, _sample(VisitorSample)),
+    "workplace_sample": (WorkplaceItem, _sample(WorkplaceSample)),
+}
