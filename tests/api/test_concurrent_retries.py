@@ -21,7 +21,7 @@ WRITES = {
             "help_kind": "hands_on",
             "occurred_at": "2025-03-14T10:00:00+01:00",
         },
-    ),  # fmt: skip
+    ),
     "visitors": (
         "/samples/visitors",
         {
@@ -31,7 +31,7 @@ WRITES = {
             "people": 12,
             "method": "tally",
         },
-    ),  # fmt: skip
+    ),
 }
 
 
