@@ -50,6 +50,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.extensions["services"] = Services(
         store=app.extensions["store"],
         agreements=app.extensions["agreements"],
+        zone=config.zone,
         nudge=app.extensions["nudge"],
     )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from flask import current_app
 
@@ -27,9 +27,12 @@ def load_all() -> dict[str, list[Agreement]]:
     return dict(by_branch)
 
 
-def covering(by_branch: ByBranch, branch: str, when: datetime) -> Agreement | None:
-    """The agreement covering a branch at a moment, if any."""
-    return next((a for a in by_branch.get(branch, []) if a.contains(when)), None)
+def covering(
+    by_branch: ByBranch, branch: str, when: datetime, zone: tzinfo
+) -> Agreement | None:
+    """The agreement covering a branch at a moment (its day in `zone`), if any."""
+    agreements = by_branch.get(branch, [])
+    return next((a for a in agreements if a.contains(when, zone)), None)
 
 
 def municipality_branches(by_branch: ByBranch, municipality: str | None) -> list[str]:
@@ -48,7 +51,8 @@ def branches() -> dict[str, list[Agreement]]:
 
 def agreement_for(branch: str, when: datetime) -> Agreement | None:
     """The agreement covering a branch at a moment, if any."""
-    return covering(branches(), branch, when)
+    zone = current_app.extensions["bieb_config"].zone
+    return covering(branches(), branch, when, zone)
 
 
 def branches_of(municipality: str | None) -> list[str]:

@@ -43,6 +43,24 @@ def celery_settings(config: Config) -> dict[str, object]:
     }
 
 
+def celery_app_for(
+    config: Config, name: str = "bieb", task_cls: type[Task] = Task
+) -> Celery:
+    """A Celery app with the settings every process shares; on its own, a producer.
+
+    The scheduler sends with one as it is (no Flask app built); the API and the
+    worker bind theirs to the Flask app (`celery_init_app`).
+    """
+    celery_app = Celery(name, task_cls=task_cls)
+    celery_app.config_from_object(celery_settings(config))
+    return celery_app
+
+
+def flask_app_of(celery_app: Celery) -> Flask:
+    """The Flask app a Celery app was bound to by `celery_init_app`."""
+    return celery_app.flask_app
+
+
 def celery_init_app(app: Flask, config: Config) -> Celery:
     """A Celery app whose tasks run inside the Flask app's context."""
 
@@ -51,9 +69,11 @@ def celery_init_app(app: Flask, config: Config) -> Celery:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
-    celery_app = Celery(app.name, task_cls=FlaskTask)
-    celery_app.config_from_object(celery_settings(config))
+    celery_app = celery_app_for(config, app.name, FlaskTask)
     celery_app.set_default()
+    # Celery sends its signals (task_failure) outside any Flask app context:
+    # handlers reach the app through the task's Celery app instead.
+    celery_app.flask_app = app
     app.extensions["celery"] = celery_app
     app.extensions["nudge"] = Nudger(celery_app)
     return celery_app

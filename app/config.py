@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+DEFAULT_TIME_ZONE = "Europe/Amsterdam"  # BIEB_TIME_ZONE unset: the one zone there is
+
 
 def _instance_dir(env: Mapping[str, str]) -> Path:
     return Path(env.get("BIEB_INSTANCE_DIR", "instance")).resolve()
@@ -39,7 +41,8 @@ class Config:
     database_url: str
     broker_url: str
     secret_key: str = field(repr=False)
-    time_zone: str = "Europe/Amsterdam"
+    # Periods, agreement days, estimates, report dates and schedules all use it.
+    time_zone: str = DEFAULT_TIME_ZONE
     log_level: str = "INFO"
     log_format: str = "json"
     smtp_host: str = "localhost"

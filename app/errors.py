@@ -20,6 +20,7 @@ from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.commands.errors import Conflict, Invalid, NotFound, Refused
+from app.commands.uploads import RowsRefused
 from events.store import (
     EventIdConflict,
     PersonalDataFound,
@@ -148,6 +149,9 @@ def refusal(error: Exception) -> tuple[int, list[dict[str, str]]]:
              "detail": f"contains personal data ({f.kind})"}
             for f in error.findings
         ]  # fmt: skip
+    if isinstance(error, RowsRefused):
+        return 422, [{"row": p.row, "field": p.field, "in": "body",
+                      "detail": p.detail} for p in error.problems]  # fmt: skip
     if isinstance(error, NotFound | Conflict):
         field = error.field or "(item)"
         return error.status, [{"field": field, "in": "json", "detail": error.message}]

@@ -1,15 +1,15 @@
 """Idempotency-Key on every write: a retry gets the first answer, never a new event.
 
-Two layers make this hold. The event ids of a keyed request are derived from the
-account and the key, so even two copies racing each other append once (the store
-dedupes on event id). And the first 2xx answer is kept, so a retry is answered
-byte for byte as the first time; the same key with another body is a 409.
+Two layers make this hold. The ids a keyed command makes are derived from the
+account and the key (app.commands.caller), so even two copies racing each other
+append once (the store dedupes on event id). And the first 2xx answer is kept,
+so a retry is answered byte for byte as the first time; the same key with
+another body is a 409.
 """
 
 from __future__ import annotations
 
 import hashlib
-import uuid
 from datetime import UTC, datetime
 
 from flask import Response, current_app, g, request
@@ -21,21 +21,12 @@ from events.store.tables import idempotency_keys
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 HEADER = "Idempotency-Key"
-NAMESPACE = uuid.UUID("5b0c3c59-7d8c-4bd5-9a43-0d0f1c4a2f61")
 
 
 def _request_hash() -> str:
     digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
     digest.update(request.get_data())
     return digest.hexdigest()
-
-
-def event_id(index: int) -> uuid.UUID:
-    """The id of the request's index-th event: stable under a key, else random."""
-    key = g.get("idempotency_key")
-    if key is None:
-        return uuid.uuid4()
-    return uuid.uuid5(NAMESPACE, f"{g.account.account_id}|{key}|{index}")
 
 
 def replay_or_continue() -> Response | None:

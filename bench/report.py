@@ -85,7 +85,7 @@ def phase(name: str, url: str) -> dict[str, float]:
     content = compile_content(store, agreement, "2025", config.zone, position=position)
     size = 0
     if name in ("html", "pdf"):
-        html = render_html(content)
+        html = render_html(content, config.zone)
         size = len(html.encode())
         if name == "pdf":
             size = len(render_pdf(html))

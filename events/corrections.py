@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from events.base import Event
+from events.base import Event, RecordedEvent
 from events.registry import register
 
 
@@ -24,3 +25,21 @@ class RecordRetracted(Event):
     retracted_event_id: str
     retracted_type: str
     reason: str | None = None
+
+
+def retracted(events: Iterable[RecordedEvent]) -> set[str]:
+    """The ids of the records that the retractions among `events` take back."""
+    return {
+        e.data["retracted_event_id"] for e in events if e.type == RecordRetracted.TYPE
+    }
+
+
+def live(events: Iterable[RecordedEvent]) -> list[RecordedEvent]:
+    """The records that count, in their order: neither retracted nor a retraction."""
+    events = list(events)
+    gone = retracted(events)
+    return [
+        e
+        for e in events
+        if e.type != RecordRetracted.TYPE and str(e.event_id) not in gone
+    ]

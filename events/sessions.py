@@ -10,6 +10,7 @@ from typing import Any
 
 from events import RecordedEvent
 
+
 def participants(checkins: int, headcount: int | None) -> int:
     """A typed-in headcount replaces the taps: 23 counted, not 23 plus taps."""
     return checkins if headcount is None else headcount

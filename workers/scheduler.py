@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from functools import cache
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.base import BaseScheduler
@@ -17,7 +17,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from celery import Celery
 
-from app.background import RUN_PROJECTIONS
+from app.background import RUN_PROJECTIONS, celery_app_for
 from app.config import Config
 from app.logs import configure_logging
 from events.catalogue import available_agreements, load_agreement
@@ -54,27 +54,30 @@ def enqueue_reports(kind: str) -> list[tuple[str, str]]:
         owes = any(r.period == kind for r in agreement.reports)
         if owes and agreement.covers(period.start, period.end):
             asked.append((agreement.municipality.code, period.label))
-    producer = Celery(broker=config.broker_url)
     for municipality, label in asked:
-        producer.send_task(SCHEDULED_REPORT, args=[municipality, label])
+        producer(config).send_task(SCHEDULED_REPORT, args=[municipality, label])
         log.info("report asked", extra={"municipality": municipality, "period": label})
     return asked
 
 
 def enqueue_catch_up() -> None:
     """Nudge the workers to bring every projection up to date."""
-    from workers.main import celery_app
+    producer(Config.from_env()).send_task(RUN_PROJECTIONS)
 
-    celery_app.send_task(RUN_PROJECTIONS)
+
+@cache  # one per configuration: its broker connections are kept between runs
+def producer(config: Config) -> Celery:
+    """The Celery app the jobs send with: the worker's settings, no Flask app."""
+    return celery_app_for(config)
 
 
 def build_scheduler(
     config: Config, kind: type[BaseScheduler] = BlockingScheduler
 ) -> BaseScheduler:
-    """A scheduler in the agreement's time zone with the catch-up tick."""
+    """A scheduler in the configured time zone with the catch-up tick."""
     jobs = SQLAlchemyJobStore(url=normalise_url(config.database_url))
     scheduler = kind(
-        timezone=ZoneInfo(config.time_zone),
+        timezone=config.zone,
         jobstores={"default": jobs},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
     )

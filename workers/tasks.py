@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import insert
 from sqlalchemy.exc import OperationalError
 
+from app.background import flask_app_of
 from events.store.read_models import task_failures
 from workers.projections import projections
 from workers.projections.base import catch_up
@@ -82,7 +83,8 @@ def send_report(report_id: str, round: int | None = None) -> str:
 def record_failure(sender=None, exception=None, **_) -> None:
     """Keep each failed task in the database, where /metrics counts them."""
     try:
-        store = current_app.extensions["store"]
+        # No app context here: Celery sends this signal outside the task's call.
+        store = flask_app_of(sender.app).extensions["store"]
         row = {
             "task": getattr(sender, "name", str(sender)),
             "failed_at": datetime.now(UTC),

@@ -8,20 +8,17 @@ from typing import Any
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
-from app.api.reach import SEEING, activity_in_reach, branches_asked, same_branch
+from app.api.reach import SEEING, branches_asked
 from app.api.reading import period_arg, read_every
-from app.api.recording import new_id, record_one
+from app.api.recording import answered
 from app.auth import STAFF, requires
-from app.schemas.activities import (
-    ActivityChangeSchema,
-    ActivityOutSchema,
-    ActivitySchema,
-    CancelSchema,
-)
+from app.callers import caller, services
+from app.commands import activities
+from app.schemas.activities import ActivityOutSchema
 from app.schemas.common import PeriodQuerySchema, RecordedSchema
-from events import Event
+from app.schemas.derive import input_schema
 from events.activities import ActivityCancelled, ActivityChanged, ActivityPlanned
 from events.sessions import Activity, fold_activity
 
@@ -31,6 +28,10 @@ blp = Blueprint(
     url_prefix="/activities",
     description="Activities and their sessions",
 )
+
+ActivitySchema = input_schema(activities.Plan)
+ActivityChangeSchema = input_schema(activities.PlanChange)
+CancelSchema = input_schema(activities.Cancellation)
 
 ACTIVITY_TYPES = (ActivityPlanned.TYPE, ActivityChanged.TYPE, ActivityCancelled.TYPE)
 
@@ -45,23 +46,6 @@ def out(activity: Activity) -> dict[str, Any]:
         "version": activity.version,
         "planned_at": activity.planned_at,
     }
-
-
-def _plan(data: dict[str, Any]) -> dict[str, Any]:
-    return {
-        **data,
-        "starts_at": data["starts_at"].isoformat(),
-        "ends_at": data["ends_at"].isoformat(),
-    }
-
-
-def _record(
-    event_type: type[Event], activity_id: str, data: dict[str, Any], version: int
-) -> dict[str, Any]:
-    """Append an event to an activity's stream, if still at `version`."""
-    return record_one(
-        event_type, activity_id, data, expected_version=version, activity_id=activity_id
-    )
 
 
 def _activities(query: dict[str, Any]) -> list[Activity]:
@@ -96,10 +80,9 @@ class Activities(MethodView):
     @requires(*STAFF)
     @blp.arguments(ActivitySchema)
     @blp.response(201, RecordedSchema)
-    def post(self, data):
+    def post(self, plan):
         """Plan an activity."""
-        activity_id = new_id()
-        return _record(ActivityPlanned, activity_id, _plan(data), version=0)
+        return answered(activities.plan_activity(services(), caller(), plan))
 
 
 @blp.route("/<activity_id>")
@@ -108,19 +91,15 @@ class ActivityView(MethodView):
     @blp.response(200, ActivityOutSchema)
     def get(self, activity_id):
         """The current plan of an activity, its status and version."""
-        return out(activity_in_reach(activity_id)[0])
+        return out(activities.activity_in_reach(services(), caller(), activity_id))
 
     @requires(*STAFF)
     @blp.arguments(ActivityChangeSchema)
     @blp.response(201, RecordedSchema)
-    def put(self, data, activity_id):
+    def put(self, change, activity_id):
         """Replace an activity's plan with a whole new one."""
-        activity = _changeable(activity_id, data)
-        expected = data["expected_version"]
-        if expected is not None and expected != activity.version:
-            message = f"The activity is at version {activity.version}, not {expected}."
-            abort(409, message=message, kind="version-conflict")
-        return _record(ActivityChanged, activity_id, _plan(data), activity.version)
+        recorded = activities.change_activity(services(), caller(), activity_id, change)
+        return answered(recorded)
 
 
 @blp.route("/<activity_id>/cancel")
@@ -128,16 +107,9 @@ class CancelActivity(MethodView):
     @requires(*STAFF)
     @blp.arguments(CancelSchema)
     @blp.response(201, RecordedSchema)
-    def post(self, data, activity_id):
+    def post(self, cancellation, activity_id):
         """Cancel an activity."""
-        activity = _changeable(activity_id, data)
-        return _record(ActivityCancelled, activity_id, data, activity.version)
-
-
-def _changeable(activity_id: str, data: dict[str, Any]) -> Activity:
-    """The activity a change is for: in reach, of the same branch, not cancelled."""
-    activity, _ = activity_in_reach(activity_id)
-    same_branch(data, activity.branch, "activity")
-    if activity.cancelled:
-        abort(409, message="The activity was cancelled.", kind="cancelled")
-    return activity
+        recorded = activities.cancel_activity(
+            services(), caller(), activity_id, cancellation
+        )
+        return answered(recorded)

@@ -11,16 +11,23 @@ from flask.views import MethodView
 from app.api.outreach import blp
 from app.api.reach import branches_asked
 from app.api.reading import live_records, period_arg, shown
-from app.api.recording import new_id, record_one, retract
+from app.api.recording import answered
 from app.auth import READERS, STAFF, requires
-from app.schemas.common import PeriodQuerySchema, RecordedSchema, RetractSchema
-from app.schemas.outreach import CHANNELS, CommunicationSchema
+from app.callers import caller, services
+from app.commands import communications
+from app.commands.communications import CHANNELS
+from app.commands.retractions import Retraction
+from app.schemas.common import PeriodQuerySchema, RecordedSchema
+from app.schemas.derive import input_schema
 from app.schemas.outreach_out import (
     CommunicationOutSchema,
     CommunicationSummarySchema,
 )
 from events import RecordedEvent
 from events.outreach import CommunicationPublished
+
+CommunicationSchema = input_schema(communications.CommunicationItem)
+RetractSchema = input_schema(Retraction)
 
 
 def _items(query: dict[str, Any]) -> list[RecordedEvent]:
@@ -50,10 +57,9 @@ class Communications(MethodView):
     @requires(*STAFF)
     @blp.arguments(CommunicationSchema)
     @blp.response(201, RecordedSchema)
-    def post(self, data):
+    def post(self, item):
         """Record a communication item: a web post, newsletter, social-media post."""
-        item_id = new_id()
-        return record_one(CommunicationPublished, item_id, data, item_id=item_id)
+        return answered(communications.publish(services(), caller(), item))
 
 
 @blp.route("/communications/summary")
@@ -73,7 +79,9 @@ class RetractCommunication(MethodView):
     @requires(*STAFF)
     @blp.arguments(RetractSchema)
     @blp.response(201, RecordedSchema)
-    def post(self, data, item_id):
+    def post(self, retraction, item_id):
         """Retract a communication item recorded in error."""
-        stream = f"communication-{item_id}"
-        return retract(stream, CommunicationPublished.TYPE, data)
+        recorded = communications.retract_item(
+            services(), caller(), item_id, retraction
+        )
+        return answered(recorded)

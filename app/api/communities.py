@@ -8,24 +8,30 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import abort
 
-from app.api.lifespans import alive_between, close, closed_by, current, lifespans
+from app.api.lifespans import alive_between, closed_by, lifespans
 from app.api.outreach import blp
 from app.api.reach import branches_asked
 from app.api.reading import live_records, period_arg, period_bounds, shown
-from app.api.recording import new_id, record_one, retract
+from app.api.recording import answered
 from app.auth import READERS, STAFF, requires
-from app.schemas.common import PeriodQuerySchema, RecordedSchema, RetractSchema
-from app.schemas.outreach import CommunitySchema, EndSchema, MeetingSchema
+from app.callers import caller, services
+from app.commands import communities
+from app.commands.lifespans import Ending, current
+from app.commands.retractions import Retraction
+from app.schemas.common import PeriodQuerySchema, RecordedSchema
+from app.schemas.derive import input_schema
 from app.schemas.outreach_out import CommunityOutSchema
 from events import RecordedEvent
 from events.outreach import CommunityEnded, CommunityMeetingHeld, CommunityRegistered
 from events.periods import Period
 
-LIFE = (CommunityRegistered, CommunityEnded)
-TYPES = tuple(t.TYPE for t in LIFE)
+TYPES = (CommunityRegistered.TYPE, CommunityEnded.TYPE)
 MEETINGS = (CommunityMeetingHeld.TYPE,)
+CommunitySchema = input_schema(communities.Community)
+MeetingSchema = input_schema(communities.Meeting)
+EndSchema = input_schema(Ending)
+RetractSchema = input_schema(Retraction)
 
 
 def by_community(meetings: Iterable[RecordedEvent]) -> dict[str, list[RecordedEvent]]:
@@ -69,24 +75,8 @@ def communities_in(period: Period, branches: list[str]) -> list[dict[str, Any]]:
 
 
 def _community(community_id: str) -> dict[str, Any]:
-    state, _ = current(f"community-{community_id}", *LIFE, "community")
-    return state
-
-
-def _check_meeting(state: dict[str, Any], data: dict[str, Any]) -> None:
-    """A meeting is held at the community's branch, while it exists."""
-    when = data["occurred_at"]
-    if closed_by(state, when):
-        abort(409, message="This community has ended.", kind="ended")
-    problems = []
-    if when < state["opened_at"]:
-        problems.append(("occurred_at", "lies before the community was registered"))
-    if data["branch"] != state["branch"]:
-        problems.append(("branch", "is not the community's branch"))
-    if problems:
-        abort(
-            422, errors=[{"field": f, "in": "json", "detail": d} for f, d in problems]
-        )
+    stream = f"community-{community_id}"
+    return current(services(), caller(), stream, communities.LIFE)[0]
 
 
 @blp.route("/communities")
@@ -102,12 +92,9 @@ class Communities(MethodView):
     @requires(*STAFF)
     @blp.arguments(CommunitySchema)
     @blp.response(201, RecordedSchema)
-    def post(self, data):
+    def post(self, community):
         """Register a community that organises its own activities."""
-        community_id = new_id()
-        return record_one(
-            CommunityRegistered, community_id, data, community_id=community_id
-        )
+        return answered(communities.register_community(services(), caller(), community))
 
 
 @blp.route("/communities/<community_id>")
@@ -127,10 +114,10 @@ class EndCommunity(MethodView):
     @requires(*STAFF)
     @blp.arguments(EndSchema)
     @blp.response(201, RecordedSchema)
-    def post(self, data, community_id):
+    def post(self, ending, community_id):
         """Record that a community stopped."""
-        stream = f"community-{community_id}"
-        return close(stream, *LIFE, data, "community", community_id=community_id)
+        recorded = communities.end_community(services(), caller(), community_id, ending)
+        return answered(recorded)
 
 
 @blp.route("/communities/<community_id>/meetings")
@@ -138,17 +125,10 @@ class Meetings(MethodView):
     @requires(*STAFF)
     @blp.arguments(MeetingSchema)
     @blp.response(201, RecordedSchema)
-    def post(self, data, community_id):
+    def post(self, meeting, community_id):
         """Record a meeting of a community and how many took part."""
-        _check_meeting(_community(community_id), data)
-        meeting_id = new_id()
-        return record_one(
-            CommunityMeetingHeld,
-            meeting_id,
-            data,
-            meeting_id=meeting_id,
-            community_id=community_id,
-        )
+        recorded = communities.hold_meeting(services(), caller(), community_id, meeting)
+        return answered(recorded)
 
 
 @blp.route("/communities/<community_id>/meetings/<meeting_id>/retract")
@@ -156,8 +136,9 @@ class RetractMeeting(MethodView):
     @requires(*STAFF)
     @blp.arguments(RetractSchema)
     @blp.response(201, RecordedSchema)
-    def post(self, data, community_id, meeting_id):
+    def post(self, retraction, community_id, meeting_id):
         """Retract a community meeting recorded in error."""
-        stream = f"community-meeting-{meeting_id}"
-        meeting = CommunityMeetingHeld.TYPE
-        return retract(stream, meeting, data, community_id=community_id)
+        recorded = communities.retract_meeting(
+            services(), caller(), community_id, meeting_id, retraction
+        )
+        return answered(recorded)

@@ -11,14 +11,14 @@ from flask_smorest import Blueprint
 
 from app.api.reach import branches_asked
 from app.api.reading import live_records, period_arg, shown
-from app.api.recording import new_id, record_one, retract
+from app.api.recording import answered
 from app.auth import READERS, STAFF, requires
-from app.schemas.common import RecordedSchema, RetractSchema
-from app.schemas.efforts import (
-    EffortNoteOutSchema,
-    EffortNoteSchema,
-    EffortsQuerySchema,
-)
+from app.callers import caller, services
+from app.commands import efforts
+from app.commands.retractions import Retraction
+from app.schemas.common import RecordedSchema
+from app.schemas.derive import input_schema
+from app.schemas.efforts import EffortNoteOutSchema, EffortsQuerySchema
 from events.efforts import EffortNoted
 from events.periods import within
 
@@ -28,6 +28,8 @@ blp = Blueprint(
     url_prefix="",
     description="Effort notes and figures from before the register",
 )
+EffortNoteSchema = input_schema(efforts.EffortNote)
+RetractSchema = input_schema(Retraction)
 
 
 @blp.route("/efforts")
@@ -50,10 +52,9 @@ class Efforts(MethodView):
     @requires(*STAFF)
     @blp.arguments(EffortNoteSchema)
     @blp.response(201, RecordedSchema)
-    def post(self, data):
+    def post(self, note):
         """Note what the library did for a goal in a period."""
-        note_id = new_id()
-        return record_one(EffortNoted, note_id, data, note_id=note_id)
+        return answered(efforts.note_effort(services(), caller(), note))
 
 
 @blp.route("/efforts/<note_id>/retract")
@@ -61,9 +62,10 @@ class RetractEffort(MethodView):
     @requires(*STAFF)
     @blp.arguments(RetractSchema)
     @blp.response(201, RecordedSchema)
-    def post(self, data, note_id):
+    def post(self, retraction, note_id):
         """Retract an effort note made in error."""
-        return retract(f"effort-{note_id}", EffortNoted.TYPE, data)
+        recorded = efforts.retract_note(services(), caller(), note_id, retraction)
+        return answered(recorded)
 
 
 # The history routes register on `blp`; imported last, as they import it from here.

@@ -63,7 +63,7 @@ class Goals(MethodView):
     def get(self, query):
         """The agreement of a municipality: its ambitions, goals and indicators."""
         agreements = agreements_of(query["municipality"])
-        today = datetime.now(agreements[0].zone).date()
+        today = datetime.now(current_app.extensions["bieb_config"].zone).date()
         started = [a for a in agreements if a.start <= today] or agreements
         return started[-1]
 
@@ -150,8 +150,9 @@ def progress(asked: Asked, as_of: int | datetime | None = None) -> dict[str, Any
     today = (as_of if isinstance(as_of, datetime) else datetime.now(zone)).date()
     with counted(asked, as_of) as (conn, position):
         figures = GoalFigures(
-            conn, asked.agreement, asked.branches, goal.code, periods, until=today
-        )
+            conn, asked.agreement, asked.branches, goal.code, periods,
+            zone=zone, until=today,
+        )  # fmt: skip
         # What the log says beside the figures: up to as_of, if asked.
         last = position if as_of is not None else None
         imported = imported_figures(asked, last)

@@ -12,17 +12,20 @@ from app.agreements import agreement_for
 from app.api.counts import blp, latest, overdue
 from app.api.reach import branches_asked
 from app.api.reading import period_arg, period_bounds, read_branch, shown
-from app.api.recording import record_one
+from app.api.recording import answered
 from app.auth import READERS, STAFF, requires
+from app.callers import caller, services
+from app.commands import hours
 from app.schemas.common import PeriodQuerySchema, RecordedSchema
-from app.schemas.counts import ServiceHoursSchema
 from app.schemas.counts_out import ServiceHoursOutSchema
+from app.schemas.derive import input_schema
 from events import RecordedEvent
 from events.counts import ServiceHoursRecorded
 from events.periods import Period
 
 # The recorded field behind each service-hours code of the shipped catalogue.
 HOURS_FIELDS = {"staffed": "staffed_hours", "self-service": "self_service_hours"}
+ServiceHoursSchema = input_schema(hours.ServiceHours)
 
 
 @blp.route("/service-hours")
@@ -48,10 +51,9 @@ class ServiceHours(MethodView):
     @requires(*STAFF)
     @blp.arguments(ServiceHoursSchema)
     @blp.response(201, RecordedSchema)
-    def post(self, data):
+    def post(self, week):
         """Record (or correct) a week's staffed and self-service hours."""
-        key = f"{data['branch']}:{data['week']}"
-        return record_one(ServiceHoursRecorded, key, data)
+        return answered(hours.record_hours(services(), caller(), week))
 
 
 def _branch_weeks(branch: str, period: Period) -> tuple[list[dict], list[dict]]:

@@ -8,15 +8,17 @@ from typing import Any
 
 from flask.views import MethodView
 
-from app.api import loans_csv, loans_import
+from app.api import loans_csv
 from app.api.counts import blp, latest, overdue
 from app.api.reach import branches_asked
 from app.api.reading import period_arg, period_bounds, read_branch, shown
-from app.api.recording import record_one
+from app.api.recording import answered
 from app.auth import READERS, STAFF, requires
+from app.callers import caller, services
+from app.commands import loan_imports, loans
 from app.schemas.common import PeriodQuerySchema, RecordedSchema
-from app.schemas.counts import AUDIENCES, LoanFiguresSchema
 from app.schemas.counts_out import LoanImportOutSchema, LoansOutSchema
+from app.schemas.derive import input_schema
 from events.counts import LoanFiguresRecorded
 from events.periods import Period
 
@@ -34,6 +36,7 @@ REQUEST_BODY = {
     },
     "description": "The library system's export; layout in docs/LOANS_CSV.md.",
 }
+LoanFiguresSchema = input_schema(loans.LoanFigures)
 
 
 @blp.route("/loans")
@@ -60,10 +63,9 @@ class Loans(MethodView):
     @requires(*STAFF)
     @blp.arguments(LoanFiguresSchema)
     @blp.response(201, RecordedSchema)
-    def post(self, data):
+    def post(self, figures):
         """Record (or correct) a month's loans for an audience and collection."""
-        key = ":".join(data[n] for n in ("branch", "month", "audience", "collection"))
-        return record_one(LoanFiguresRecorded, key, data)
+        return answered(loans.record_loans(services(), caller(), figures))
 
 
 @blp.route("/loans/import")
@@ -73,9 +75,8 @@ class LoansImport(MethodView):
     @blp.response(201, LoanImportOutSchema)
     def post(self):
         """Import the library system's loan figures CSV: every row, or none."""
-        content = loans_csv.read_body()
-        rows = loans_csv.parse(content)
-        return loans_import.import_rows(rows, content)
+        upload = loans_csv.parse(loans_csv.read_body())
+        return loan_imports.import_loans(services(), caller(), upload)
 
 
 def _branch_loans(branch: str, period: Period) -> tuple[list[dict], list[dict]]:
@@ -104,7 +105,7 @@ def _loan_order(row: dict[str, Any]) -> tuple:
 
 
 def _loan_totals(rows: list[dict[str, Any]]) -> dict[str, int]:
-    totals = {audience: 0 for audience in AUDIENCES}
+    totals = {audience: 0 for audience in loans.AUDIENCES}
     for row in rows:
         totals[row["audience"]] += row["loans"]
     return {**totals, "all": sum(totals.values())}

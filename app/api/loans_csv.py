@@ -1,8 +1,9 @@
-"""The loan figures CSV from the library system: read the file, check every row.
+"""The loan figures CSV from the library system: read the file into rows.
 
-The layout is in docs/LOANS_CSV.md. Every problem of every row is named (the
-first MAX_ERRORS of them), and nothing is imported unless every row is good;
-`loans_import` appends the rows.
+The layout is in docs/LOANS_CSV.md. This module only reads: the file, its
+header, and each cell into the value it gives. Whether the rows may be written
+(their branch, their month in the agreement, each month once) is the rule of
+`app.commands.loan_imports`, which names every problem of every row.
 """
 
 from __future__ import annotations
@@ -10,53 +11,25 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import datetime, time
-from typing import Any
 
-from flask import current_app, request
+from flask import request
 from flask_smorest import abort
 
-from app.agreements import agreement_for
-from app.api.reach import branches_in_reach
-from app.schemas.common import OUTSIDE
-from app.schemas.counts import COLLECTION, MONTH, month_start
-from events.privacy import find_personal_data
+from app.commands.loan_rows import LoanRow, LoanUpload
+from app.commands.uploads import RowProblem, RowsRefused
 
 HEADER = ["maand", "vestiging", "doelgroep", "collectie", "uitleningen"]
+FIELDS = ["month", "branch", "audience", "collection", "loans"]
+COLUMNS = dict(zip(FIELDS, HEADER, strict=True))
 AUDIENCES = {"jeugd": "youth", "volwassenen": "adult"}
 CSV_TYPES = {"text/csv", "application/csv", "text/plain"}
 MAX_BYTES = 5 * 1024 * 1024  # far above a library's years of monthly rows
-MAX_ERRORS = 500
-MAX_LOANS = 1_000_000
+WHOLE = "write the loans as a whole number without separators, e.g. 1250"
 
 
-@dataclass(frozen=True)
-class Row:
-    number: int
-    month: str
-    branch: str
-    audience: str
-    collection: str
-    loans: int
-
-    @property
-    def key(self) -> tuple[str, str, str]:
-        return (self.month, self.audience, self.collection)
-
-
-def error(row: int, field: str, detail: str) -> dict[str, Any]:
-    return {"row": row, "field": field, "in": "body", "detail": detail}
-
-
-def refuse(errors: list[dict[str, Any]]) -> None:
-    """422 naming every bad row (the first MAX_ERRORS of them)."""
-    shown = errors[:MAX_ERRORS]
-    more = f" ({len(errors)} problems, the first {MAX_ERRORS} shown)"
-    detail = "Nothing was imported: correct these rows and send the file again."
-    if len(errors) > MAX_ERRORS:
-        detail += more
-    abort(422, message=detail, errors=shown)
+def refuse(row: int, field: str, detail: str) -> RowsRefused:
+    """The file refused for one problem, as a refusal of its rows is answered."""
+    return RowsRefused([RowProblem(row, field, detail)])
 
 
 def read_body() -> bytes:
@@ -85,107 +58,52 @@ def decode(content: bytes) -> str:
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        refuse([error(1, "(file)", "not UTF-8: save the export as 'CSV UTF-8'")])
+        raise refuse(1, "(file)", "not UTF-8: save the export as 'CSV UTF-8'") from None
 
 
-def parse(content: bytes) -> list[Row]:
-    """Every data row of the file, checked; 422 naming each bad row otherwise."""
+def parse(content: bytes) -> LoanUpload:
+    """The file's rows, each cell read; RowsRefused if the file is no such CSV."""
     lines = records(decode(content))
-    number, header = next(lines, (1, None))
+    _, header = next(lines, (1, None))
     if header is None:
-        refuse([error(1, "(header)", "the file is empty")])
+        raise refuse(1, "(header)", "the file is empty")
     if [cell.strip().lower() for cell in header] != HEADER:
-        refuse([error(1, "(header)", f"the first row must be {';'.join(HEADER)}")])
-    checker = RowChecker()
+        raise refuse(1, "(header)", f"the first row must be {';'.join(HEADER)}")
+    rows: list[LoanRow] = []
+    unread: list[RowProblem] = []
     for number, cells in lines:
         if any(cell.strip() for cell in cells):
-            checker.check(number, cells)
-    if checker.errors:
-        refuse(checker.errors)
-    if not checker.rows:
-        refuse([error(2, "(row)", "the file has no rows below its header")])
-    return checker.rows
+            row = read_row(number, cells, unread)
+            rows.extend([row] if row else [])
+    return LoanUpload(content=content, rows=rows, unread=unread, columns=COLUMNS)
 
 
 def records(text: str) -> Iterator[tuple[int, list[str]]]:
-    """The file's rows with their line numbers; 422 where it is not CSV at all."""
+    """The file's rows with their line numbers; refused where it is not CSV at all."""
     # Universal newlines: "\r\n", "\n" and an old Mac's "\r" all end a row.
     reader = csv.reader(io.StringIO(text, newline=None), delimiter=";")
     try:
         for cells in reader:
             yield reader.line_num, cells
     except csv.Error as problem:
-        refuse([error(reader.line_num, "(file)", f"not readable as CSV: {problem}")])
+        detail = f"not readable as CSV: {problem}"
+        raise refuse(reader.line_num, "(file)", detail) from None
 
 
-class RowChecker:
-    """Checks rows one by one, keeping the good ones and every problem."""
-
-    def __init__(self) -> None:
-        self.reach = set(branches_in_reach())
-        self.zone = current_app.extensions["bieb_config"].zone
-        self.now = datetime.now(self.zone)
-        self.rows: list[Row] = []
-        self.errors: list[dict[str, Any]] = []
-        self.seen: dict[tuple[str, ...], int] = {}
-
-    def check(self, number: int, cells: list[str]) -> None:
-        if len(cells) != len(HEADER):
-            found = f"found {len(cells)}"
-            detail = f"expected {len(HEADER)} columns separated by ';', {found}"
-            self.errors.append(error(number, "(row)", detail))
-            return
-        values = dict(zip(HEADER, (cell.strip() for cell in cells), strict=True))
-        problems = {name: self.problem(name, values) for name in HEADER}
-        bad = [error(number, f, d) for f, d in problems.items() if d]
-        if bad:
-            self.errors.extend(bad)
-            return
-        self.keep(number, values)
-
-    def problem(self, name: str, values: dict[str, str]) -> str | None:
-        return getattr(self, f"_{name}")(values[name].lower(), values)
-
-    def keep(self, number: int, values: dict[str, str]) -> None:
-        row = Row(
-            number=number,
-            month=values["maand"],
-            branch=values["vestiging"].lower(),
-            audience=AUDIENCES[values["doelgroep"].lower()],
-            collection=values["collectie"].lower(),
-            loans=int(values["uitleningen"]),
-        )
-        first = self.seen.setdefault((row.branch, *row.key), number)
-        if first != number:
-            detail = f"the same month, branch, audience and collection as row {first}"
-            self.errors.append(error(number, "(row)", detail))
-        else:
-            self.rows.append(row)
-
-    def _maand(self, month: str, values: dict[str, str]) -> str | None:
-        if not MONTH.fullmatch(month):
-            return "write the month as YYYY-MM, e.g. 2025-03"
-        begins = datetime.combine(month_start(month), time(), self.zone)
-        if begins > self.now:
-            return "lies in the future"
-        branch = values["vestiging"].lower()
-        if branch in self.reach and agreement_for(branch, begins) is None:
-            return OUTSIDE
+def read_row(number: int, cells: list[str], unread: list[RowProblem]) -> LoanRow | None:
+    """A row's cells as values; what cannot be read is noted in `unread`."""
+    if len(cells) != len(HEADER):
+        detail = f"expected {len(HEADER)} columns separated by ';', found {len(cells)}"
+        unread.append(RowProblem(number, "(row)", detail))
         return None
-
-    def _vestiging(self, branch: str, _: dict[str, str]) -> str | None:
-        return None if branch in self.reach else f"unknown branch {branch!r}"
-
-    def _doelgroep(self, audience: str, _: dict[str, str]) -> str | None:
-        return None if audience in AUDIENCES else "write jeugd or volwassenen"
-
-    def _collectie(self, collection: str, _: dict[str, str]) -> str | None:
-        if not COLLECTION.fullmatch(collection):
-            return "a code of letters, digits and _, starting with a letter"
-        found = find_personal_data(collection)
-        return f"contains personal data ({found[0]})" if found else None
-
-    def _uitleningen(self, loans: str, _: dict[str, str]) -> str | None:
-        if not loans.isascii() or not loans.isdigit():
-            return "write the loans as a whole number without separators, e.g. 1250"
-        return None if int(loans) <= MAX_LOANS else f"more than {MAX_LOANS:,}"
+    month, branch, audience, collection, loans = (cell.strip() for cell in cells)
+    audience = AUDIENCES.get(audience.lower())
+    if audience is None:
+        unread.append(RowProblem(number, "audience", "write jeugd or volwassenen"))
+    # Far more digits than any count would hold: int() of thousands is refused.
+    whole = loans.isascii() and loans.isdigit() and len(loans) < 100
+    if not whole:
+        unread.append(RowProblem(number, "loans", WHOLE))
+    return LoanRow(number=number, month=month, branch=branch.lower(),
+                   audience=audience, collection=collection.lower(),
+                   loans=int(loans) if whole else None)  # fmt: skip

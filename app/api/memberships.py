@@ -10,14 +10,19 @@ from flask.views import MethodView
 from app.api.counts import blp, latest
 from app.api.reach import branches_asked
 from app.api.reading import period_arg, read_branch
-from app.api.recording import record_one
+from app.api.recording import answered
 from app.auth import READERS, STAFF, requires
+from app.callers import caller, services
+from app.commands import memberships
+from app.commands.loans import AUDIENCES
 from app.schemas.common import PeriodQuerySchema, RecordedSchema
-from app.schemas.counts import AUDIENCES, MembershipCountSchema
 from app.schemas.counts_out import MembershipsOutSchema
+from app.schemas.derive import input_schema
 from events import RecordedEvent
 from events.counts import MembershipCountRecorded
 from events.periods import Period
+
+MembershipCountSchema = input_schema(memberships.MembershipCount)
 
 
 @blp.route("/memberships")
@@ -37,10 +42,9 @@ class Memberships(MethodView):
     @requires(*STAFF)
     @blp.arguments(MembershipCountSchema)
     @blp.response(201, RecordedSchema)
-    def post(self, data):
+    def post(self, count):
         """Record (or correct) the members of an audience on a day."""
-        key = ":".join(data[n] for n in ("branch", "audience", "counted_on"))
-        return record_one(MembershipCountRecorded, key, data)
+        return answered(memberships.count_members(services(), caller(), count))
 
 
 def _stocks(

@@ -7,16 +7,22 @@ from typing import Any
 
 from flask.views import MethodView
 
-from app.api.lifespans import alive_between, close, closed_by, current, lifespans
+from app.api.lifespans import alive_between, closed_by, lifespans
 from app.api.outreach import blp
 from app.api.reach import branches_asked
 from app.api.reading import live_records, period_arg, period_bounds
-from app.api.recording import new_id, record_one
+from app.api.recording import answered
 from app.auth import READERS, STAFF, requires
+from app.callers import caller, services
+from app.commands import partners
+from app.commands.lifespans import Ending, current
 from app.schemas.common import PeriodQuerySchema, RecordedSchema
-from app.schemas.outreach import EndSchema, PartnerSchema
+from app.schemas.derive import input_schema
 from app.schemas.outreach_out import PartnerOutSchema
 from events.outreach import PartnerJoined, PartnerLeft
+
+PartnerSchema = input_schema(partners.Partnership)
+EndSchema = input_schema(Ending)
 
 
 def partner_out(state: dict[str, Any], moment: datetime) -> dict[str, Any]:
@@ -46,10 +52,9 @@ class Partners(MethodView):
     @requires(*STAFF)
     @blp.arguments(PartnerSchema)
     @blp.response(201, RecordedSchema)
-    def post(self, data):
+    def post(self, partnership):
         """Record that an organisation became a partner, for the goals named."""
-        partner_id = new_id()
-        return record_one(PartnerJoined, partner_id, data, partner_id=partner_id)
+        return answered(partners.join(services(), caller(), partnership))
 
 
 @blp.route("/partners/<partner_id>")
@@ -59,7 +64,7 @@ class Partner(MethodView):
     def get(self, partner_id):
         """One partner, with its status now."""
         stream = f"partner-{partner_id}"
-        state, _ = current(stream, PartnerJoined, PartnerLeft, "partnership")
+        state, _ = current(services(), caller(), stream, partners.LIFE)
         return partner_out(state, datetime.now(UTC))
 
 
@@ -68,14 +73,6 @@ class LeavePartner(MethodView):
     @requires(*STAFF)
     @blp.arguments(EndSchema)
     @blp.response(201, RecordedSchema)
-    def post(self, data, partner_id):
+    def post(self, ending, partner_id):
         """Record that a partner stopped working with the library."""
-        stream = f"partner-{partner_id}"
-        return close(
-            stream,
-            PartnerJoined,
-            PartnerLeft,
-            data,
-            "partnership",
-            partner_id=partner_id,
-        )
+        return answered(partners.leave(services(), caller(), partner_id, ending))

@@ -14,7 +14,7 @@ from flask import current_app
 from flask_smorest import abort
 
 from events import Event, RecordedEvent
-from events.corrections import RecordRetracted
+from events.corrections import RecordRetracted, live
 from events.periods import Period, parse_period
 
 PAGE = 10_000
@@ -57,14 +57,9 @@ def live_records(
     window: dict[str, datetime] = {}
     if period is not None:
         window["occurred_from"], window["occurred_to"] = period_bounds(period)
-    retracted = {
-        e.data["retracted_event_id"] for e in read_every([RecordRetracted.TYPE], prefix)
-    }
-    return [
-        e
-        for e in read_every(types, prefix, **window)
-        if e.data["branch"] in branches and str(e.event_id) not in retracted
-    ]
+    found = read_every(types, prefix, **window)
+    found += read_every([RecordRetracted.TYPE], prefix)
+    return [e for e in live(found) if e.data["branch"] in branches]
 
 
 def read_branch(

@@ -7,15 +7,22 @@ from flask.views import MethodView
 from app.api.outreach import blp
 from app.api.reach import branches_asked
 from app.api.reading import live_records, period_arg, shown
-from app.api.recording import new_id, record_one, retract
+from app.api.recording import answered
 from app.auth import READERS, STAFF, requires
-from app.schemas.common import PeriodQuerySchema, RecordedSchema, RetractSchema
-from app.schemas.outreach import AdviceConversationSchema, SchoolLessonSchema
+from app.callers import caller, services
+from app.commands import schools
+from app.commands.retractions import Retraction
+from app.schemas.common import PeriodQuerySchema, RecordedSchema
+from app.schemas.derive import input_schema
 from app.schemas.outreach_out import (
     AdviceConversationOutSchema,
     SchoolLessonOutSchema,
 )
 from events.outreach import AdviceConversationHeld, SchoolLessonGiven
+
+SchoolLessonSchema = input_schema(schools.SchoolLesson)
+AdviceConversationSchema = input_schema(schools.AdviceConversation)
+RetractSchema = input_schema(Retraction)
 
 
 def _listed(event_type: str, prefix: str, query: dict) -> list[dict]:
@@ -37,10 +44,9 @@ class SchoolLessons(MethodView):
     @requires(*STAFF)
     @blp.arguments(SchoolLessonSchema)
     @blp.response(201, RecordedSchema)
-    def post(self, data):
+    def post(self, lesson):
         """Record a lesson given at a school; pupils are estimated if not counted."""
-        lesson_id = new_id()
-        return record_one(SchoolLessonGiven, lesson_id, data, lesson_id=lesson_id)
+        return answered(schools.record_lesson(services(), caller(), lesson))
 
 
 @blp.route("/school-lessons/<lesson_id>/retract")
@@ -48,10 +54,10 @@ class RetractSchoolLesson(MethodView):
     @requires(*STAFF)
     @blp.arguments(RetractSchema)
     @blp.response(201, RecordedSchema)
-    def post(self, data, lesson_id):
+    def post(self, retraction, lesson_id):
         """Retract a school lesson recorded in error."""
-        stream = f"school-lesson-{lesson_id}"
-        return retract(stream, SchoolLessonGiven.TYPE, data)
+        recorded = schools.retract_lesson(services(), caller(), lesson_id, retraction)
+        return answered(recorded)
 
 
 @blp.route("/advice-conversations")
@@ -66,15 +72,9 @@ class AdviceConversations(MethodView):
     @requires(*STAFF)
     @blp.arguments(AdviceConversationSchema)
     @blp.response(201, RecordedSchema)
-    def post(self, data):
+    def post(self, conversation):
         """Record an advice conversation with a school or childcare organisation."""
-        conversation_id = new_id()
-        return record_one(
-            AdviceConversationHeld,
-            conversation_id,
-            data,
-            conversation_id=conversation_id,
-        )
+        return answered(schools.record_advice(services(), caller(), conversation))
 
 
 @blp.route("/advice-conversations/<conversation_id>/retract")
@@ -82,7 +82,9 @@ class RetractAdviceConversation(MethodView):
     @requires(*STAFF)
     @blp.arguments(RetractSchema)
     @blp.response(201, RecordedSchema)
-    def post(self, data, conversation_id):
+    def post(self, retraction, conversation_id):
         """Retract an advice conversation recorded in error."""
-        stream = f"advice-{conversation_id}"
-        return retract(stream, AdviceConversationHeld.TYPE, data)
+        recorded = schools.retract_advice(
+            services(), caller(), conversation_id, retraction
+        )
+        return answered(recorded)

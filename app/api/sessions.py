@@ -99,7 +99,7 @@ class SessionView(MethodView):
     @blp.response(200, SessionOutSchema)
     def get(self, session_id):
         """A session's state: open or closed, check-ins, headcount and tickets."""
-        session, _ = session_in_reach(session_id)
+        session = session_in_reach(session_id)
         return out(session, _title(session.activity_id))
 
 

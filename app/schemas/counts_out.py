@@ -1,18 +1,36 @@
-"""What the loans, memberships and service-hours reads answer."""
+"""What the loans, memberships and service-hours reads answer.
+
+A listed figure shows its event's fields (derived from the event class) and
+where it is in the log; a week also whether it complies.
+"""
 
 from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from app.schemas.derive import output_schema
+from events.counts import LoanFiguresRecorded, ServiceHoursRecorded
 
-class LoanFigureOutSchema(Schema):
+
+class FigureOutSchema(Schema):
+    """What a listed figure shows besides its own fields."""
+
     branch = fields.String()
-    month = fields.String()
-    audience = fields.String()
-    collection = fields.String()
-    loans = fields.Integer()
     source = fields.String()
     position = fields.Integer()
+
+
+class WeekFigureOutSchema(FigureOutSchema):
+    compliance = fields.Dict(
+        keys=fields.String(),
+        values=fields.Boolean(),
+        metadata={"description": "Per service-hours agreement code: met or not."},
+    )
+    complies = fields.Boolean()
+
+
+LoanFigureOutSchema = output_schema(LoanFiguresRecorded, FigureOutSchema)
+WeekOutSchema = output_schema(ServiceHoursRecorded, WeekFigureOutSchema)
 
 
 class BranchMonthSchema(Schema):
@@ -73,21 +91,6 @@ class MembershipsOutRowSchema(Schema):
 class MembershipsOutSchema(Schema):
     period = fields.String()
     counts = fields.List(fields.Nested(MembershipsOutRowSchema))
-
-
-class WeekOutSchema(Schema):
-    branch = fields.String()
-    week = fields.String()
-    staffed_hours = fields.Float()
-    self_service_hours = fields.Float()
-    compliance = fields.Dict(
-        keys=fields.String(),
-        values=fields.Boolean(),
-        metadata={"description": "Per service-hours agreement code: met or not."},
-    )
-    complies = fields.Boolean()
-    source = fields.String()
-    position = fields.Integer()
 
 
 class BranchWeekSchema(Schema):

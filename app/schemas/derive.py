@@ -2,8 +2,10 @@
 
 `input_schema` turns a command's input dataclass into the schema the HTTP edge
 parses with (it loads into the dataclass); `output_schema` turns an event class
-into the schema a listed record is shown with. Types map to fields, and the
-`Annotated` markers of `app.commands.inputs` to validators and documentation.
+into the schema a listed record is shown with. Types map to fields (a nested
+input dataclass to a nested schema), and the `Annotated` markers of
+`app.commands.inputs` (and `Parses` of `app.commands.formats`) to validators and
+documentation.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any, Literal
 from annotated_types import Ge, Interval, Le, Len, MaxLen, MinLen
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
+from app.commands.formats import Parses
 from app.commands.inputs import Distinct, Doc, NotBlank
 from app.schemas.common import Number, StrictBoolean, not_blank
 
@@ -49,6 +52,18 @@ def _unwrap(hint: Any) -> tuple[Any, list[Any], bool]:
             return hint, markers, optional
 
 
+def _parses(marker: Parses) -> Any:
+    """A validator refusing text its parser refuses, with the parser's reason."""
+
+    def check(value: str) -> None:
+        try:
+            marker.parse(value)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+
+    return check
+
+
 def _length(markers: list[Any]) -> list[Any]:
     low = high = None
     for m in markers:
@@ -75,6 +90,7 @@ def _validators(hint: Any, markers: list[Any]) -> list[Any]:
     rules = _length(markers) + _range(markers)
     rules += [not_blank] * any(isinstance(m, NotBlank) for m in markers)
     rules += [_distinct] * any(isinstance(m, Distinct) for m in markers)
+    rules += [_parses(m) for m in markers if isinstance(m, Parses)]
     if typing.get_origin(hint) is Literal:
         rules.append(validate.OneOf(typing.get_args(hint)))
     return rules
@@ -105,6 +121,8 @@ def field_for(hint: Any, **options: Any) -> fields.Field:
         return fields.List(inner, **options)
     if typing.get_origin(hint) is Literal:
         return fields.String(**options)
+    if dataclasses.is_dataclass(hint):
+        return fields.Nested(input_schema(hint), **options)
     return SCALARS[hint](**options)
 
 

@@ -1,40 +1,33 @@
-"""What the school, community, partner and communication reads answer."""
+"""What the school, community, partner and communication reads answer.
+
+A listed record shows its event's fields (`output_schema`); a community and a
+partner are folded from their streams, and shown with their status.
+"""
 
 from __future__ import annotations
 
 from marshmallow import Schema, fields
 
 from app.schemas.common import RecordOutSchema
+from app.schemas.derive import output_schema
+from events.outreach import (
+    AdviceConversationHeld,
+    CommunicationPublished,
+    CommunityMeetingHeld,
+    SchoolLessonGiven,
+)
 
 
-class SchoolLessonOutSchema(RecordOutSchema):
-    lesson_id = fields.String()
-    school = fields.String()
-    school_kind = fields.String()
-    grade = fields.String()
-    classes = fields.Integer()
-    pupils = fields.Integer()
-    pupils_estimated = fields.Boolean()
-    goal_codes = fields.List(fields.String())
-    title = fields.String(allow_none=True)
+class PublishedOutSchema(RecordOutSchema):
+    """A communication item's date is kept as text; shown as a date."""
+
+    published_on = fields.String(metadata={"format": "date"})
 
 
-class AdviceConversationOutSchema(RecordOutSchema):
-    conversation_id = fields.String()
-    organisation = fields.String()
-    organisation_kind = fields.String()
-    topic = fields.String(allow_none=True)
-    goal_codes = fields.List(fields.String())
-
-
-class MeetingOutSchema(RecordOutSchema):
-    meeting_id = fields.String()
-    community_id = fields.String()
-    participants = fields.Integer()
-    organised_by_community = fields.Boolean()
-    open_to_others = fields.Boolean()
-    goal_codes = fields.List(fields.String())
-    title = fields.String(allow_none=True)
+SchoolLessonOutSchema = output_schema(SchoolLessonGiven, RecordOutSchema)
+AdviceConversationOutSchema = output_schema(AdviceConversationHeld, RecordOutSchema)
+MeetingOutSchema = output_schema(CommunityMeetingHeld, RecordOutSchema)
+CommunicationOutSchema = output_schema(CommunicationPublished, PublishedOutSchema)
 
 
 class CommunityOutSchema(Schema):
@@ -67,14 +60,6 @@ class PartnerOutSchema(Schema):
     joined_at = fields.AwareDateTime()
     left_at = fields.AwareDateTime(allow_none=True)
     leave_reason = fields.String(allow_none=True)
-
-
-class CommunicationOutSchema(RecordOutSchema):
-    item_id = fields.String()
-    channel = fields.String()
-    title = fields.String()
-    published_on = fields.String(metadata={"format": "date"})
-    goal_codes = fields.List(fields.String())
 
 
 class CommunicationSummarySchema(Schema):

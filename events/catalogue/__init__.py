@@ -7,7 +7,7 @@ loads, and CatalogueError names the file and the entry that is wrong.
 from __future__ import annotations
 
 import tomllib
-from datetime import UTC, date, datetime
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -72,19 +72,18 @@ def load_file(path: str | Path) -> Agreement:
 
 
 def agreement_for_municipality(
-    code: str, on: date | datetime | None = None, folder: Path = CATALOGUE_DIR
+    code: str, on: date, folder: Path = CATALOGUE_DIR
 ) -> Agreement:
-    """The agreement of a municipality that covers a day (today if none given)."""
-    when = datetime.now(UTC) if on is None else on
+    """The agreement of a municipality that covers a day (a local calendar day)."""
     agreements = (load_agreement(name, folder) for name in available_agreements(folder))
     found = [
         agreement
         for agreement in agreements
-        if agreement.municipality.code == code and agreement.contains(when)
+        if agreement.municipality.code == code and agreement.contains(on)
     ]
     if not found:
-        raise UnknownAgreement(f"no agreement for municipality {code!r} on {when}")
+        raise UnknownAgreement(f"no agreement for municipality {code!r} on {on}")
     if len(found) > 1:
         names = " and ".join(agreement.name for agreement in found)
-        raise CatalogueError(f"{found[0].name}.toml", f"{names} overlap on {when}")
+        raise CatalogueError(f"{found[0].name}.toml", f"{names} overlap on {on}")
     return found[0]

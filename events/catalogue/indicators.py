@@ -1,28 +1,41 @@
 """Indicators, declared per goal in the agreement file (in the manner of DHIS2).
 
 An indicator says which event types count, which filter they must pass and which
-measure turns them into a figure. The projection evaluates the declarations; a
-new indicator is a few lines of TOML, not code.
+measure turns them into a figure. The measures are registered in one table
+(events.figures.measures), which also checks what a declaration names. The
+projection evaluates the declarations; a new indicator is a few lines of TOML.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from events.catalogue.reader import Table
 
-Measure = Literal[
-    "count", "sum", "latest", "participants", "active", "stock", "estimate", "occupancy"
-]
-MEASURES: tuple[str, ...] = (
-    *("count", "sum", "latest", "participants"),
-    *("active", "stock", "estimate", "occupancy"),
-)
-# Measures whose figure for a period is not the sum of its months.
-NOT_ADDITIVE = frozenset({"active", "stock", "estimate", "occupancy"})
+if TYPE_CHECKING:
+    from events.figures.measures.base import Measure
+
 # A filter value meaning "the goal this indicator belongs to".
 THIS_GOAL = "@goal"
+
+
+def measures() -> dict[str, Measure]:
+    """The measures an indicator may declare, by name (events.figures.measures)."""
+    # Imported when first asked, not with the catalogue: the measures count and
+    # read figures (SQLAlchemy), and the figures import the catalogue.
+    from events.figures.measures import MEASURES
+
+    return MEASURES
+
+
+def __getattr__(name: str) -> Any:
+    """MEASURES (the names) and NOT_ADDITIVE, as older callers import them."""
+    if name == "MEASURES":
+        return tuple(measures())
+    if name == "NOT_ADDITIVE":
+        return frozenset(n for n, m in measures().items() if not m.additive)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -32,7 +45,7 @@ class Indicator:
     goal: str
     code: str
     label: str
-    measure: Measure
+    measure: str  # a name in events.figures.measures.MEASURES
     events: tuple[str, ...]
     value: str | None = None  # the field summed ("sum", "latest", "stock")
     # fields naming one figure ("latest", "stock": later replaces) or one
@@ -46,12 +59,12 @@ class Indicator:
     @property
     def additive(self) -> bool:
         """Whether a period's figure is the sum of its months' figures."""
-        return self.measure not in NOT_ADDITIVE
+        return measures()[self.measure].additive
 
     @property
     def method(self) -> str:
         """How its figures are obtained: counted, or estimated from samples."""
-        return "estimated" if self.measure in ("estimate", "occupancy") else "counted"
+        return measures()[self.measure].method
 
     def accepts(self, data: dict[str, Any]) -> bool:
         """Whether an event's data passes the filter."""
@@ -82,7 +95,8 @@ def read_indicators(table: Table, goal: str, known_events: frozenset[str]) -> tu
 
 
 def _indicator(entry: Table, goal: str, known_events: frozenset[str]) -> Indicator:
-    measure = entry.choice("measure", MEASURES)
+    known = measures()
+    measure = entry.choice("measure", tuple(known))
     events = entry.texts("events")
     unknown = [name for name in events if known_events and name not in known_events]
     if unknown:
@@ -91,7 +105,7 @@ def _indicator(entry: Table, goal: str, known_events: frozenset[str]) -> Indicat
         goal=goal,
         code=entry.slug("code"),
         label=entry.text("label"),
-        measure=measure,  # type: ignore[arg-type]
+        measure=measure,
         events=events,
         value=entry.optional_text("value"),
         key=entry.optional_texts("key"),
@@ -99,12 +113,7 @@ def _indicator(entry: Table, goal: str, known_events: frozenset[str]) -> Indicat
         dimensions=entry.optional_texts("dimensions"),
         date=entry.optional_text("date"),
     )
-    if measure in ("sum", "latest", "stock") and indicator.value is None:
-        raise entry.error(f"a {measure!r} indicator names the field in 'value'")
-    if measure in ("latest", "stock", "active") and not indicator.key:
-        raise entry.error(f"a {measure!r} indicator names its key fields in 'key'")
-    if measure == "stock" and indicator.date is None:
-        raise entry.error("a 'stock' indicator names the date it is counted on")
-    if measure == "active" and len(events) > 2:
-        raise entry.error("an 'active' indicator names a start and an end event")
+    problem = known[measure].validate(indicator)
+    if problem:
+        raise entry.error(problem)
     return indicator

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from functools import cached_property
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
 from events.catalogue.errors import (
     UnknownAmbition,
@@ -60,7 +59,6 @@ class Agreement:
     municipality: Municipality
     start: date
     end: date
-    time_zone: str
     branches: tuple[Branch, ...]
     districts: tuple[District, ...]
     ambitions: tuple[Ambition, ...]
@@ -71,11 +69,6 @@ class Agreement:
     service_hours: tuple[ServiceHours, ...]
     reporting_text: str
     reports: tuple[ReportObligation, ...]
-
-    @property
-    def zone(self) -> ZoneInfo:
-        """The time zone the agreement's days and periods are reckoned in."""
-        return ZoneInfo(self.time_zone)
 
     @property
     def goal_codes(self) -> tuple[str, ...]:
@@ -127,17 +120,9 @@ class Agreement:
         """Whether any day of [start, end) (a reporting period) is in the agreement."""
         return self.start < end and start <= self.end
 
-    def contains(self, when: date | datetime) -> bool:
-        """Whether a day (or an aware moment, taken locally) is within the agreement."""
-        return self.start <= self.local_date(when) <= self.end
-
-    def local_date(self, when: date | datetime) -> date:
-        """The agreement's local calendar day of a date or an aware datetime."""
-        if not isinstance(when, datetime):
-            return when
-        if when.tzinfo is None:
-            raise ValueError("a datetime must be timezone-aware")
-        return when.astimezone(self.zone).date()
+    def contains(self, when: date | datetime, zone: tzinfo | None = None) -> bool:
+        """Whether a day (or an aware moment, its day in `zone`) is in the agreement."""
+        return self.start <= local_date(when, zone) <= self.end
 
     @cached_property
     def _goals(self) -> dict[str, Goal]:
@@ -151,3 +136,15 @@ class Agreement:
             if getattr(item, attr) == value:
                 return item
         raise missing(value, self.name)
+
+
+def local_date(when: date | datetime, zone: tzinfo | None) -> date:
+    """The calendar day of a date, or of an aware moment in `zone`."""
+    if not isinstance(when, datetime):
+        return when
+    if zone is None:
+        # Agreements have no zone of their own: the configuration's is the one.
+        raise ValueError("a moment's day needs the configured zone (BIEB_TIME_ZONE)")
+    if when.tzinfo is None:
+        raise ValueError("a datetime must be timezone-aware")
+    return when.astimezone(zone).date()

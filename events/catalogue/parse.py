@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass
 from datetime import time
 from typing import Any, cast
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
 from events.catalogue import sections
+from events.catalogue.errors import CatalogueError
 from events.catalogue.indicators import read_indicators
 from events.catalogue.model import (
     Agreement,
@@ -28,6 +28,10 @@ from events.registry import EVENT_TYPES
 
 GOAL_CODE = re.compile(r"([1-9][0-9]*)\.([1-9][0-9]*)")
 GOAL_KINDS = ("countable", "effort")
+ZONE_IS_CONFIGURED = (
+    "'time_zone' is not part of an agreement: days and periods are reckoned in"
+    " the configured time zone (BIEB_TIME_ZONE)"
+)
 
 
 @dataclass(frozen=True)
@@ -82,8 +86,8 @@ def _head(table: Table, expected_name: str) -> dict[str, Any]:
         "municipality": _municipality(table.table("municipality")),
         "start": table.day("start"),
         "end": table.day("end"),
-        "time_zone": _time_zone(table),
     }
+    _no_time_zone(table)
     if fields["start"] > fields["end"]:
         raise table.error(f"start {fields['start']} is after end {fields['end']}")
     return fields
@@ -94,13 +98,14 @@ def _municipality(table: Table) -> Municipality:
         return Municipality(code=table.slug("code"), name=table.text("name"))
 
 
-def _time_zone(table: Table) -> str:
-    key = table.text("time_zone")
+def _no_time_zone(table: Table) -> None:
+    """Refuse a `time_zone`: one zone, the configured one, serves every agreement."""
     try:
-        ZoneInfo(key)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise table.error(f"unknown time zone {key!r}") from None
-    return key
+        given = table.optional_text("time_zone") is not None
+    except CatalogueError:  # there, but not a plain string: refused all the same
+        given = True
+    if given:
+        raise table.error(ZONE_IS_CONFIGURED)
 
 
 def _branch(table: Table) -> Branch:

@@ -1,7 +1,8 @@
 """Every event matched against the indicators of its municipality's agreement.
 
 The event types, the filter, the measure: a batch is folded in memory and
-written as a few upserts (events.figures.fold). A retraction is the retracted
+written as a few upserts (events.figures.fold), each record as its indicator's
+measure counts it (events.figures.measures). A retraction is the retracted
 record applied with the opposite sign.
 """
 
@@ -15,8 +16,9 @@ from sqlalchemy import Connection
 from events import RecordedEvent
 from events.catalogue import Agreement
 from events.catalogue.indicators import Indicator
-from events.corrections import RecordRetracted
+from events.corrections import RecordRetracted, live
 from events.figures.fold import Fold, Tables
+from events.figures.measures import measure_of
 from events.store import SqlEventStore
 from events.store.read_models import (
     goal_figures,
@@ -78,12 +80,12 @@ class Counter:
             return
         history: list[RecordedEvent] | None = None
         for indicator in indicators:
-            standing = None
-            if retraction is not None and indicator.measure in REPLACING:
+            measure, standing = measure_of(indicator), None
+            if retraction is not None and measure.replaces:
                 if history is None:  # read once for all the figures it replaced
                     history = self._before(event, retraction)
                 standing = self._standing(indicator, event, history)
-            fold.record(indicator, event, sign, standing)
+            measure.fold(fold, indicator, event, sign, standing)
 
     def _find(self, retraction: RecordedEvent) -> RecordedEvent:
         wanted = retraction.data["retracted_event_id"]
@@ -99,11 +101,10 @@ class Counter:
             for e in self.store.read_stream(wrong.stream_id)
             if e.position < retraction.position
         ]
-        gone = {str(wrong.event_id)} | {
-            e.data["retracted_event_id"] for e in before if e.type == retraction.type
-        }
         return [
-            e for e in before if e.type == wrong.type and str(e.event_id) not in gone
+            e
+            for e in live(before)
+            if e.type == wrong.type and e.event_id != wrong.event_id
         ]
 
     @staticmethod
@@ -123,10 +124,6 @@ class Counter:
             if indicator.accepts(e.data) and _figure_of(indicator, e) == figure
         ]
         return same[-1] if same else None
-
-
-# Measures where a later record of the same figure replaces the earlier one.
-REPLACING = frozenset({"latest", "stock"})
 
 
 def _figure_of(indicator: Indicator, event: RecordedEvent) -> tuple:

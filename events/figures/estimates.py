@@ -2,7 +2,8 @@
 
 Plein1 has no door counter, so staff sample: a tally of people entering during a
 window, or a headcount of people present. The method is in docs/ESTIMATES.md.
-Pure functions: no database, no Flask.
+Pure functions: no database, no Flask. Days, weekdays and parts of day are
+local to `zone`, the configured time zone (BIEB_TIME_ZONE), which callers pass.
 """
 
 from __future__ import annotations
@@ -11,12 +12,10 @@ import math
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from events.i18n import t
 
-ZONE = ZoneInfo("Europe/Amsterdam")
 DAY = 24 * 60
 # Weekday names as the report shows them (the translation layer's words).
 WEEKDAYS = tuple(t(f"estimate.weekday.{day}") for day in range(1, 8))
@@ -113,9 +112,9 @@ def period_days(start: date, end: date) -> list[date]:
     return [start + timedelta(days=i) for i in range((end - start).days)]
 
 
-def part_of_day(moment: datetime) -> str:
-    """'ochtend' before 12:00, 'middag' until 17:00, 'avond' after, local time."""
-    local = moment.astimezone(ZONE)
+def part_of_day(moment: datetime, zone: tzinfo) -> str:
+    """'ochtend' before 12:00, 'middag' until 17:00, 'avond' after, in `zone`."""
+    local = moment.astimezone(zone)
     minute = local.hour * 60 + local.minute
     return next(name for name, first, last in PARTS if first <= minute < last)
 
@@ -126,7 +125,11 @@ def stratum_label(stratum: Stratum) -> str:
 
 
 def open_minutes(
-    hours: OpeningHours, days: Iterable[date], closed: Collection[date] = ()
+    hours: OpeningHours,
+    days: Iterable[date],
+    closed: Collection[date] = (),
+    *,
+    zone: tzinfo,
 ) -> dict[Stratum, float]:
     """Real open minutes per stratum; an end of 00:00 means midnight."""
     totals: dict[Stratum, float] = defaultdict(float)
@@ -141,7 +144,7 @@ def open_minutes(
                 if max(first, part_first) < min(last, part_last):
                     stratum = (day.isoweekday(), name)
                     totals[stratum] += _real_minutes(
-                        day, max(first, part_first), min(last, part_last)
+                        day, max(first, part_first), min(last, part_last), zone
                     )
     return dict(totals)
 
@@ -151,10 +154,12 @@ def missing_strata(
     hours: OpeningHours,
     days: Sequence[date],
     closed: Collection[date] = (),
+    *,
+    zone: tzinfo,
 ) -> list[str]:
     """Strata open in the period with fewer than two samples in it."""
-    minutes = open_minutes(hours, days, closed)
-    counts = _group(_in_period(samples, days, closed), DEFAULT_STAY)
+    minutes = open_minutes(hours, days, closed, zone=zone)
+    counts = _group(_in_period(samples, days, closed, zone), DEFAULT_STAY, zone)
     return _short(minutes, counts)
 
 
@@ -164,16 +169,17 @@ def estimate(
     days: Sequence[date],
     closed: Collection[date] = (),
     *,
+    zone: tzinfo,
     stay_minutes: float = DEFAULT_STAY,
 ) -> Estimate | None:
     """Visitors in the period from the samples in it; None without any sample."""
     if stay_minutes <= 0:
         raise ValueError("the average stay must be positive")
-    used = _in_period(samples, days, closed)
+    used = _in_period(samples, days, closed, zone)
     if not used:
         return None
-    minutes = open_minutes(hours, days, closed)
-    groups = _group(used, stay_minutes)
+    minutes = open_minutes(hours, days, closed, zone=zone)
+    groups = _group(used, stay_minutes, zone)
     parts, borrowed = _components(minutes, groups)
     total = sum(m * r.rate for m, r in parts)
     low, high = _interval(total, parts)
@@ -209,7 +215,7 @@ def rounded(total: float, high: float | None) -> float:
     return float(round(total / step) * step)
 
 
-def occupancy(samples: Sequence[OccupancySample]) -> Occupancy | None:
+def occupancy(samples: Sequence[OccupancySample], *, zone: tzinfo) -> Occupancy | None:
     """Mean share of workplaces occupied (a ratio over samples); None without any."""
     if not samples:
         return None
@@ -217,7 +223,7 @@ def occupancy(samples: Sequence[OccupancySample]) -> Occupancy | None:
     half = t975(ratio.n - 1) * math.sqrt(ratio.variance) if ratio.n > 1 else math.inf
     by_part: dict[str, list[Observation]] = defaultdict(list)
     for s in samples:
-        by_part[part_of_day(s.local_start)].append((s.occupied, s.places))
+        by_part[part_of_day(s.local_start, zone)].append((s.occupied, s.places))
     return Occupancy(
         mean_rate=ratio.rate,
         low=max(0.0, ratio.rate - half),
@@ -241,10 +247,10 @@ def _clock(moment: time) -> float:
     return moment.hour * 60 + moment.minute + moment.second / 60
 
 
-def _real_minutes(day: date, first: float, last: float) -> float:
+def _real_minutes(day: date, first: float, last: float, zone: tzinfo) -> float:
     # Wall-clock minutes are made aware, then subtracted in UTC: a DST day is
     # an hour shorter or longer, and aware subtraction in one zone would hide it.
-    midnight = datetime.combine(day, time(0), ZONE)
+    midnight = datetime.combine(day, time(0), zone)
     start = (midnight + timedelta(minutes=first)).astimezone(UTC)
     end = (midnight + timedelta(minutes=last)).astimezone(UTC)
     return (end - start).total_seconds() / 60
@@ -269,20 +275,27 @@ def _moment(sample: Sample) -> datetime:
 
 
 def _in_period(
-    samples: Iterable[Sample], days: Iterable[date], closed: Collection[date]
+    samples: Iterable[Sample],
+    days: Iterable[date],
+    closed: Collection[date],
+    zone: tzinfo,
 ) -> list[Sample]:
     wanted = set(days) - set(closed)
-    return [s for s in samples if _moment(s).astimezone(ZONE).date() in wanted]
+    return [s for s in samples if _moment(s).astimezone(zone).date() in wanted]
 
 
-def _group(samples: Iterable[Sample], stay: float) -> dict[Stratum, list[Observation]]:
+def _group(
+    samples: Iterable[Sample], stay: float, zone: tzinfo
+) -> dict[Stratum, list[Observation]]:
     groups: dict[Stratum, list[Observation]] = defaultdict(list)
     for s in samples:
-        moment = _moment(s).astimezone(ZONE)
+        moment = _moment(s).astimezone(zone)
         # Little's law: people present = arrival rate x stay, so a headcount
         # weighs as a tally over one average stay.
         minutes = s.minutes if s.method == "tally" else stay
-        groups[(moment.isoweekday(), part_of_day(moment))].append((s.people, minutes))
+        groups[(moment.isoweekday(), part_of_day(moment, zone))].append(
+            (s.people, minutes)
+        )
     return groups
 
 

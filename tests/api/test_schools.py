@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.schemas.outreach import lesson_reach
+from app.commands.schools import lesson_reach
 from tests.api.test_outreach import ADVICE, LESSON, events_of, refused
 
 

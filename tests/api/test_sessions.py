@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from events.sessions import fold_session
 from events import Metadata, RecordedEvent
+from events.sessions import fold_session
 from tests.api.test_activities import PLAN, events_of, haarlem, plan, put  # noqa: F401
 
 CHECK_IN = {"role": "child", "age_band": "4-12", "district": "heemstede-zuid"}

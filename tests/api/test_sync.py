@@ -202,7 +202,7 @@ class TestRolesAndRetries:
         [event] = events_of(app, "VisitorSampleTaken")
         assert (first["status"], event.metadata.source) == (201, "live")
         # An hour later the same item would count as back-dated: still the same record.
-        monkeypatch.setattr("app.api.recording.source_of", lambda when: "backdated")
+        monkeypatch.setattr("app.commands.writing.source_of", lambda *_: "backdated")
         again = sync(api, [item])[0]
         assert (again["status"], again["position"]) == (200, first["position"])
         assert len(events_of(app, "VisitorSampleTaken")) == 1
@@ -215,7 +215,7 @@ class TestRolesAndRetries:
         first = sync(api, [item])[0]
         # A copy recorded later: the store's replay check (same id, same payload)
         # tells it is the same, though it would now count as back-dated.
-        monkeypatch.setattr("app.api.recording.source_of", lambda when: "backdated")
+        monkeypatch.setattr("app.commands.writing.source_of", lambda *_: "backdated")
         again = sync(api, [item])[0]
         assert again == {"id": item["id"], "status": 200, "duplicate": True,
                          "position": first["position"]}  # fmt: skip

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from events.store.read_models import projection_checkpoints
 from tests.integration.test_projections import figures, record_questions
 from tests.support.api import ApiClient
-from tests.support.processes import wait_for
+from tests.support.processes import Worker, wait_for
+from workers.projections.base import PAUSE_FILE
 
 pytestmark = pytest.mark.slow
 
@@ -66,19 +67,36 @@ def test_a_half_year_through_the_api_equals_the_tally(setup):
     assert figures(app.extensions["store"].engine) == tally
 
 
-def test_a_worker_killed_mid_batch_loses_and_doubles_nothing(setup):
-    """Invariant 5 with a real SIGKILL."""
-    app, _, worker = setup
-    store = app.extensions["store"]
+def test_a_worker_killed_mid_batch_loses_and_doubles_nothing(make_stack, tmp_path):
+    """Invariant 5 with a real SIGKILL, landing inside a batch's transaction."""
+    stack = make_stack()
+    app, store = stack.app, stack.app.extensions["store"]
     tally = Counter()
-    for seed in range(6):
+    for seed in range(2):
         tally += record_questions(store, seed=seed, count=4000, retract_every=9)
-    worker.start()
+    stack.worker.start()
     app.extensions["celery"].send_task(RUN)
-    wait_for(lambda: 0 < position(app) < store.head(), 120, "a batch to land", 0.01)
-    worker.kill()
-    assert not caught_up(app)
-    worker.start()
+    wait_for(lambda: caught_up(app), 120, "the first batches to be applied")
+    stack.worker.stop()
+    committed = position(app)
+    for seed in range(2, 6):
+        tally += record_questions(store, seed=seed, count=4000, retract_every=9)
+    # The next worker holds its first batch written but not committed (the
+    # runner's test hook) while the gate file exists; it is killed right there.
+    gate = tmp_path / "batch-gate"
+    gate.touch()
+    inside = tmp_path / "batch-gate.inside"
+    held = Worker({**stack.env, PAUSE_FILE: str(gate)}, tmp_path / "held.log")
+    try:
+        held.start()
+        app.extensions["celery"].send_task(RUN)
+        wait_for(inside.exists, 120, "a batch to be held before its commit", 0.01)
+        held.kill()
+    finally:
+        held.stop()
+    assert position(app) == committed  # the killed batch left nothing behind
+    gate.unlink()
+    stack.worker.start()
     app.extensions["celery"].send_task(RUN)
     wait_for(lambda: caught_up(app), 180, "the restarted worker to catch up")
     assert figures(store.engine) == tally

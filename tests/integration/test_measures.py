@@ -3,11 +3,14 @@
 A seeded writer appends partners that join and leave, membership counts on
 dates (corrected and retracted), and visitor and workplace samples; the test
 keeps its own record and says what each period must show. Replaying the log
-to a position gives the figures as they stood there.
+to a position gives the figures as they stood there. Every registered measure
+is rebuilt equal to live, and a new measure is one module and a line in the
+table (events.figures.measures).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
@@ -19,8 +22,8 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from events import Event, Metadata, NewEvent
-from events.catalogue import load_agreement
-from events.corrections import RecordRetracted
+from events.catalogue import CATALOGUE_DIR, load_agreement, load_file
+from events.corrections import RecordRetracted, live
 from events.counts import (
     MembershipCountRecorded,
     VisitorSampleTaken,
@@ -28,10 +31,14 @@ from events.counts import (
 )
 from events.figures import estimates
 from events.figures.count import TABLES
+from events.figures.measures import MEASURES
+from events.figures.measures.sum import Sum
 from events.figures.read import GoalFigures
 from events.figures.replay import figures_at, position_at
+from events.figures.shown import Shown
 from events.outreach import PartnerJoined, PartnerLeft
 from events.periods import parse_period
+from tests.integration.test_goal_figures import Writer as GoalWriter
 from workers.projections import projections
 from workers.projections.base import catch_up, run_batch
 from workers.projections.rebuild import rebuild
@@ -161,7 +168,7 @@ def indicator(goal: str, code: str):
 
 
 def shown(conn, goal: str, code: str, period):
-    figures = GoalFigures(conn, AGREEMENT, ["heemstede"], goal, [period])
+    figures = GoalFigures(conn, AGREEMENT, ["heemstede"], goal, [period], zone=ZONE)
     return figures.shown(indicator(goal, code), period)
 
 
@@ -201,7 +208,9 @@ def test_visitor_estimate_is_made_from_exactly_the_samples_kept(store, written, 
     branch = AGREEMENT.branch("heemstede")
     days = estimates.period_days(period.start, period.end)
     closed = branch.closed_between(period.start, period.end)
-    expected = estimates.estimate(written.visits, branch.opening_hours, days, closed)
+    expected = estimates.estimate(
+        written.visits, branch.opening_hours, days, closed, zone=ZONE
+    )
     assert found.method == "estimated"
     if expected is None:
         assert found.value is None
@@ -218,7 +227,7 @@ def test_workplace_occupancy(store, written):
     year = parse_period("2025")
     with store.engine.connect() as conn:
         found = shown(conn, "5.1", "workplace-occupancy", year)
-    expected = estimates.occupancy(written.occupancy)
+    expected = estimates.occupancy(written.occupancy, zone=ZONE)
     assert found.value == pytest.approx(round(100 * expected.mean_rate, 1))
     assert found.estimate["places"] == 40
     assert found.estimate["samples"] == len(written.occupancy)
@@ -253,14 +262,47 @@ def test_replayed_to_a_position_equals_the_figures_kept_then(store):
     assert position_at(store, moment) == position
 
 
+# -- every measure: rebuilt equals live ---------------------------------------------
+
+# What to write for each measure: an action of one of the two writers that
+# appends records it counts, with corrections. A new measure adds its line.
+WRITERS = {
+    "count": "lesson", "sum": "lesson", "latest": "loan", "participants": "session",
+    "active": "partner", "stock": "membership", "estimate": "visit",
+    "occupancy": "seat",
+}  # fmt: skip
+
+
+class EveryMeasure:
+    """Appends what each measure counts, with both figure tests' writers."""
+
+    def __init__(self, store, seed: int) -> None:
+        self.writers = (GoalWriter(store, seed), Writer(store, seed + 1))
+
+    def write(self, measure: str) -> None:
+        action = WRITERS[measure]
+        writer = next(w for w in self.writers if hasattr(w, action))
+        getattr(writer, action)()
+
+
+@pytest.mark.parametrize("name", list(MEASURES))
+def test_every_measure_has_a_writer(name):
+    assert name in WRITERS, f"say in WRITERS what {name!r} counts"
+
+
 @settings(max_examples=8, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
-@given(seed=st.integers(0, 10_000), sizes=st.lists(st.integers(1, 40), min_size=1,
-                                                    max_size=3))  # fmt: skip
-def test_rebuilt_equals_live_for_spans_stocks_and_samples(store, seed, sizes):
-    """Invariant 6 for every table the goal figures are kept in."""
+@given(
+    seed=st.integers(0, 10_000),
+    drawn=st.lists(st.sampled_from(list(MEASURES)), max_size=30),
+    sizes=st.lists(st.integers(1, 40), min_size=1, max_size=3),
+)
+def test_rebuilt_equals_live_for_every_measure(store, seed, drawn, sizes):
+    """Invariant 6 for every registered measure and every table it is kept in."""
     projection = projections(store, ZONE)[0]
-    write(store, seed, n=6)
+    writer = EveryMeasure(store, seed)
+    for name in [*MEASURES, *drawn]:  # each measure at least once
+        writer.write(name)
     for size in sizes:
         run_batch(projection, store, batch=size)
     catch_up(projection, store, batch=sizes[0])
@@ -269,3 +311,82 @@ def test_rebuilt_equals_live_for_spans_stocks_and_samples(store, seed, sizes):
     assert live_rows(store.engine) == live
     with figures_at(store, AGREEMENT, ZONE, store.head()) as conn:
         assert rows(conn) == live
+
+
+# -- a new measure: one module, its line in the table, its use in an agreement -------
+
+
+class Mean(Sum):
+    """The mean of a field over the records (pupils per school lesson)."""
+
+    name = "mean"
+    additive = False
+
+    def shown(self, figures, indicator, period) -> Shown:
+        summed = super().shown(figures, indicator, period)
+        value = summed.value / summed.records if summed.records else None
+        return dataclasses.replace(summed, value=value, by_dimension={}, months={})
+
+
+MEAN = """
+[[goals.indicators]]
+code = "pupils-per-lesson"
+label = "Leerlingen per les"
+measure = "mean"
+events = ["SchoolLessonGiven"]
+value = "pupils"
+where = { goal_codes = "@goal" }
+
+[[goals]]
+code = "1.3"
+"""
+
+
+class StoreLog:
+    """The log as a measure's drill-down reads it, from the store (no Flask)."""
+
+    zone = ZONE
+
+    def __init__(self, store) -> None:
+        self.store = store
+
+    def live(self, types, prefix, period=None):
+        found = self.store.read_types([*types, RecordRetracted.TYPE],
+                                      stream_prefix=prefix, limit=100_000)  # fmt: skip
+        start, end = period.bounds(ZONE) if period else (None, None)
+        return [
+            e for e in live(found)
+            if period is None or start <= e.occurred_at < end
+        ]  # fmt: skip
+
+    def stream(self, stream_id):
+        return self.store.read_stream(stream_id)
+
+
+def test_a_new_measure_is_a_module_a_line_in_the_table_and_a_declaration(
+    store, monkeypatch, tmp_path
+):
+    monkeypatch.setitem(MEASURES, "mean", Mean())
+    text = (CATALOGUE_DIR / "heemstede-2024-2027.toml").read_text(encoding="utf-8")
+    assert text.count('\n[[goals]]\ncode = "1.3"\n') == 1
+    path = tmp_path / "heemstede-2024-2027.toml"
+    path.write_text(text.replace('\n[[goals]]\ncode = "1.3"\n', MEAN), "utf-8")
+    agreement = load_file(path)
+    mean = next(i for i in agreement.goal("1.2").indicators if i.measure == "mean")
+    tally = GoalWriter(store, seed=5)
+    for _ in range(30):
+        tally.lesson()
+    period = parse_period("2025-H1")
+    pupils = sum(v for (g, i, _), v in tally.tally.items() if i == "school-pupils")
+    lessons = sum(v for (g, i, _), v in tally.tally.items()
+                  if (g, i) == ("1.2", "school-lessons"))  # fmt: skip
+    with figures_at(store, agreement, ZONE, store.head()) as conn:
+        figures = GoalFigures(
+            conn, agreement, ["heemstede"], "1.2", [period], zone=ZONE
+        )
+        found = figures.shown(mean, period)
+    assert (found.value, found.records) == (pytest.approx(pupils / lessons), lessons)
+    assert (mean.additive, mean.method) == (False, "counted")
+    behind = MEASURES["mean"].behind(StoreLog(store), mean, period)
+    assert len(behind) == lessons
+    assert sum(r["value"] for r in behind) / len(behind) == pytest.approx(found.value)

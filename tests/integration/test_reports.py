@@ -10,13 +10,16 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import time
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import redis
+from apscheduler.events import EVENT_JOB_SUBMITTED
+from apscheduler.jobstores.memory import MemoryJobStore
+from apscheduler.schedulers.base import BaseScheduler
 from sqlalchemy import func, select
 
 from app import create_app
@@ -26,6 +29,7 @@ from events.store.reports import report_deliveries, reports
 from tests.integration.test_goal_figures import write as write_activities
 from tests.integration.test_measures import write as write_samples
 from tests.support.api import ApiClient
+from tests.support.processes import RedisServer
 from tests.support.smtp import MailServer
 from workers.projections import projections
 from workers.projections.base import catch_up
@@ -231,8 +235,33 @@ def test_a_run_reports_the_period_just_ended(kind, now, period):
     assert report_period(kind, now) == period
 
 
+def first_pass(scheduler: BaseScheduler) -> threading.Event:
+    """Set once a scheduler is through every job that was due when it started.
+
+    A probe job, due at once, is submitted in the same pass as any job due then,
+    and a pass reports what it submitted only when it is through; `shutdown()`
+    then waits for the submitted jobs to end.
+    """
+    done = threading.Event()
+    scheduler.add_jobstore(MemoryJobStore(), "probe")
+    scheduler.add_job(lambda: None, "date", run_date=datetime.now(UTC),
+                      id="probe", jobstore="probe")  # fmt: skip
+    scheduler.add_listener(
+        lambda event: event.job_id == "probe" and done.set(), EVENT_JOB_SUBMITTED
+    )
+    return done
+
+
+@pytest.fixture
+def broker(tmp_path):
+    """A private redis-server: this test reads its whole queue."""
+    server = RedisServer(tmp_path).start()
+    yield server.url
+    server.stop()
+
+
 def test_a_run_missed_while_the_scheduler_was_down_runs_once(
-    database_url, tmp_path, redis_url, monkeypatch
+    database_url, tmp_path, broker, monkeypatch
 ):
     """The job store says the 1 July run was due while nobody ran: it runs once."""
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -240,9 +269,7 @@ def test_a_run_missed_while_the_scheduler_was_down_runs_once(
 
     from events.store import normalise_url
 
-    broker = redis_url.rsplit("/", 1)[0] + "/13"
     queue = redis.Redis.from_url(broker)
-    queue.delete("celery")
     env = {"BIEB_INSTANCE_DIR": str(tmp_path), "BIEB_DATABASE_URL": database_url,
            "BIEB_BROKER_URL": broker}  # fmt: skip
     for name, value in env.items():
@@ -261,13 +288,11 @@ def test_a_run_missed_while_the_scheduler_was_down_runs_once(
     jobs.shutdown()
 
     again = build_scheduler(config, BackgroundScheduler)
+    looked = first_pass(again)
     again.start()
-    deadline = time.monotonic() + 20
-    while queue.llen("celery") < 1 and time.monotonic() < deadline:
-        time.sleep(0.1)
-    time.sleep(1)
+    assert looked.wait(20), "the restarted scheduler made no run"
     next_run = again.get_job(REPORT_JOBS["half-year"]).next_run_time
-    again.shutdown()
+    again.shutdown()  # waits for the jobs it started: their messages are sent
     messages = [json.loads(m) for m in queue.lrange("celery", 0, -1)]
     reports_asked = [
         m["headers"]["argsrepr"]
@@ -279,12 +304,12 @@ def test_a_run_missed_while_the_scheduler_was_down_runs_once(
     assert next_run > datetime.now(UTC)  # the next one is a year on
 
     third = build_scheduler(config, BackgroundScheduler)
+    looked = first_pass(third)
     third.start()
-    time.sleep(1.5)
+    assert looked.wait(20), "the third scheduler made no run"
     third.shutdown()
     asked = [json.loads(m)["headers"]["task"] for m in queue.lrange("celery", 0, -1)]
     assert asked.count("workers.tasks.scheduled_report") == 1
-    queue.delete("celery")
 
 
 def test_hours_show_how_many_weeks_kept_the_general_agreements(app, recorded):

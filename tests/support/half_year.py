@@ -739,12 +739,11 @@ def estimated(record: Record, zone: str, agreement: Agreement) -> Expected:
     branch = agreement.branch("heemstede")
     hours, closed = branch.opening_hours, branch.closed_between(FIRST, END)
     samples, days = samples_of(record, zone), estimates.period_days(FIRST, END)
-    whole = estimates.estimate(samples, hours, days, closed)
+    whole = estimates.estimate(samples, hours, days, closed, zone=ZONE)
     months = {}
     for month in MONTHS:
-        part = estimates.estimate(
-            samples, hours, [d for d in days if d.strftime("%Y-%m") == month], closed
-        )
+        in_month = [d for d in days if d.strftime("%Y-%m") == month]
+        part = estimates.estimate(samples, hours, in_month, closed, zone=ZONE)
         months[month] = part.total if part else 0.0
     return Expected(whole.total if whole else None, months=months, estimate=whole)
 
@@ -757,7 +756,8 @@ def occupied(record: Record) -> Expected:
             )
             for p in record.workplaces
             if p.data["zone"] == "study_area" and not p.retracted and in_period(p.when)
-        ]
+        ],
+        zone=ZONE,
     )
     return Expected(None if found is None else round(100 * found.mean_rate, 1))
 

@@ -11,6 +11,9 @@ import sys
 import time
 from pathlib import Path
 
+# The project root: a worker run from here can load test-only task modules.
+ROOT = Path(__file__).resolve().parents[2]
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -30,20 +33,26 @@ def wait_for(predicate, timeout: float, what: str, every: float = 0.2):
 class Worker:
     """`celery -A workers.main worker` in its own process, with our settings."""
 
-    def __init__(self, env: dict[str, str], log: Path) -> None:
+    def __init__(
+        self, env: dict[str, str], log: Path, include: tuple[str, ...] = ()
+    ) -> None:
         self.env = {**os.environ, "BIEB_LOG_FORMAT": "text", **env}
         self.log = log
+        self.include = include  # task modules beside workers.tasks (test-only)
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> Worker:
         out = self.log.open("a")
+        starts = self.log.read_text().count(" ready.") if self.log.exists() else 0
+        extra = ["--include", ",".join(self.include)] if self.include else []
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "workers.main", "worker",
              "--pool", "solo", "--loglevel", "INFO", "--without-heartbeat",
-             "--without-gossip", "--without-mingle"],
-            env=self.env, stdout=out, stderr=subprocess.STDOUT,
+             "--without-gossip", "--without-mingle", *extra],
+            env=self.env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT,
         )  # fmt: skip
-        wait_for(lambda: "ready" in self.log.read_text(), 60, "the worker to start")
+        wait_for(lambda: self.log.read_text().count(" ready.") > starts, 60,
+                 "the worker to start")  # fmt: skip
         return self
 
     def kill(self) -> None:

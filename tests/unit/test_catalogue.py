@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 import shutil
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from app.config import Config
 from events.catalogue import (
     CATALOGUE_DIR,
     CatalogueError,
@@ -21,6 +24,8 @@ from events.catalogue import (
     load_agreement,
     load_file,
 )
+from events.figures.measures import MEASURES, Measure
+from events.figures.measures.count import Count
 
 HEEMSTEDE = "heemstede-2024-2027"
 ZANDVOORT = Path(__file__).parent / "catalogues" / "zandvoort-2025-2028.toml"
@@ -46,7 +51,6 @@ def test_the_shipped_agreement_is_available_and_loads(heemstede):
         "Heemstede",
     )
     assert (heemstede.start, heemstede.end) == (date(2024, 1, 1), date(2027, 12, 31))
-    assert heemstede.time_zone == "Europe/Amsterdam"
 
 
 def test_five_ambitions_and_fourteen_goals_in_the_seeds_order(heemstede):
@@ -166,12 +170,29 @@ def test_the_branch_is_closed_on_public_holidays_but_open_on_good_friday(heemste
     assert branch.opening_hours[3] == [(time(9), time(18)), (time(18), time(21))]
 
 
-def test_a_moment_counts_by_its_local_day(heemstede):
-    # 23:30 UTC on New Year's Eve is already 2024 in Amsterdam.
-    assert heemstede.contains(datetime(2023, 12, 31, 23, 30, tzinfo=UTC))
-    assert not heemstede.contains(datetime(2027, 12, 31, 23, 30, tzinfo=UTC))
+def test_a_moment_counts_by_its_day_in_the_configured_zone(heemstede):
+    # 23:30 UTC on New Year's Eve is already 2024 in Amsterdam, not in UTC.
+    amsterdam = Config.from_env({"BIEB_SECRET_KEY": "x"}).zone  # the default
+    new_year = datetime(2023, 12, 31, 23, 30, tzinfo=UTC)
+    assert heemstede.contains(new_year, amsterdam)
+    assert not heemstede.contains(new_year, ZoneInfo("UTC"))
+    assert not heemstede.contains(datetime(2027, 12, 31, 23, 30, tzinfo=UTC), amsterdam)
     with pytest.raises(ValueError, match="timezone-aware"):
-        heemstede.contains(datetime(2024, 6, 1, 12, 0))
+        heemstede.contains(datetime(2024, 6, 1, 12, 0), amsterdam)
+    with pytest.raises(ValueError, match="BIEB_TIME_ZONE"):
+        heemstede.contains(new_year)  # an agreement has no zone of its own
+
+
+def test_a_catalogue_that_names_a_time_zone_is_refused(tmp_path):
+    text = ZANDVOORT.read_text()
+    text = text.replace("end = 2028-12-31", 'end = 2028-12-31\ntime_zone = "UTC"')
+    path = tmp_path / "zandvoort-2025-2028.toml"
+    path.write_text(text)
+    with pytest.raises(
+        CatalogueError,
+        match=r"agreement: .time_zone. is not part of an agreement.*BIEB_TIME_ZONE",
+    ):
+        load_file(path)
 
 
 def test_load_agreement_is_cached_and_refuses_unknown_names():
@@ -397,11 +418,6 @@ BROKEN = [
         id="date-time for a date",
     ),
     pytest.param(
-        ("Europe/Amsterdam", "Europe/Heemstede"),
-        "agreement: unknown time zone 'Europe/Heemstede'",
-        id="unknown time zone",
-    ),
-    pytest.param(
         ('name = "zandvoort-2025-2028"', 'name = "zandvoort-2025-2029"'),
         "agreement: name 'zandvoort-2025-2029' differs from the file name"
         " 'zandvoort-2025-2028'",
@@ -444,3 +460,95 @@ def write(folder: Path, name: str, text: str) -> Path:
     path = folder / f"{name}.toml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# -- measures: one module each, registered in one table ---------------------------
+
+INTERFACE = ("validate", "fold", "shown", "months_without_data", "behind",
+             "reported", "notes")  # fmt: skip
+
+
+@pytest.mark.parametrize("name", list(MEASURES))
+def test_every_registered_measure_implements_the_whole_interface(name, heemstede):
+    measure = MEASURES[name]
+    assert isinstance(measure, Measure)
+    assert measure.name == name
+    assert not inspect.isabstract(type(measure))
+    assert all(callable(getattr(measure, method)) for method in INTERFACE)
+    assert measure.method in ("counted", "estimated")
+    assert isinstance(measure.additive, bool)
+    assert isinstance(measure.replaces, bool)
+    assert measure.session_part in (None, "records", "participants")
+    # Declared in the shipped agreement, so the figure and drill-down tests reach it.
+    declared = [i for g in heemstede.goals for i in g.indicators if i.measure == name]
+    assert declared, f"no indicator of the agreement uses {name!r}"
+    assert {(i.additive, i.method) for i in declared} == {
+        (measure.additive, measure.method)
+    }
+
+
+MEASURE_DECLARATIONS = [
+    pytest.param(
+        ('measure = "stock"', 'measure = "median"'),
+        "'measure' must be one of count, sum, latest, participants, active, stock, "
+        "estimate, occupancy",
+        id="unknown measure",
+    ),
+    pytest.param(
+        ('value = "pupils"\n', ""),
+        "a 'sum' indicator names the field in 'value'",
+        id="sum without a value",
+    ),
+    pytest.param(
+        (
+            'key = ["month", "audience", "collection"]\nwhere = { audience = "youth" }',
+            'where = { audience = "youth" }',
+        ),
+        "a 'latest' indicator names its key fields in 'key'",
+        id="latest without a key",
+    ),
+    pytest.param(
+        ('date = "counted_on"\n', ""),
+        "a 'stock' indicator names the date it is counted on",
+        id="stock without a date",
+    ),
+    pytest.param(
+        (
+            'events = ["PartnerJoined", "PartnerLeft"]',
+            'events = ["PartnerJoined", "PartnerLeft", "CommunityEnded"]',
+        ),
+        "an 'active' indicator names a start and an end event",
+        id="active with three event types",
+    ),
+]
+
+
+@pytest.mark.parametrize(("edit", "message"), MEASURE_DECLARATIONS)
+def test_the_measure_checks_its_declaration(tmp_path, edit, message):
+    old, new = edit
+    text = (CATALOGUE_DIR / f"{HEEMSTEDE}.toml").read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"the edit must hit one place: {old!r}"
+    path = write(tmp_path, HEEMSTEDE, text.replace(old, new))
+    with pytest.raises(CatalogueError) as caught:
+        load_file(path)
+    assert str(caught.value).endswith(f": {message}")
+
+
+class Tally(Count):
+    """A measure the table does not hold until a test registers it."""
+
+    name = "tally"
+
+
+def test_a_measure_is_declarable_once_it_is_in_the_table(tmp_path, monkeypatch):
+    text = (CATALOGUE_DIR / f"{HEEMSTEDE}.toml").read_text(encoding="utf-8")
+    old = 'code = "school-lessons"\nlabel = "Lessen op school"\nmeasure = "count"'
+    assert text.count(old) == 1
+    path = write(tmp_path, HEEMSTEDE, text.replace(old, old[:-7] + '"tally"'))
+    with pytest.raises(CatalogueError, match="'measure' must be one of"):
+        load_file(path)
+    monkeypatch.setitem(MEASURES, "tally", Tally())
+    lessons = load_file(path).goal("1.2").indicators[1]
+    assert (lessons.code, lessons.measure, lessons.method) == (
+        "school-lessons", "tally", "counted",
+    )  # fmt: skip

@@ -4,26 +4,31 @@ from __future__ import annotations
 
 import math
 import random
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from events.figures import estimates
 from events.figures.estimates import (
     PARTS,
-    ZONE,
     Estimate,
     OccupancySample,
     Sample,
-    estimate,
-    missing_strata,
-    occupancy,
-    open_minutes,
-    part_of_day,
     period_days,
     t975,
 )
+
+# The configured zone (BIEB_TIME_ZONE's default), passed as every caller does.
+ZONE = ZoneInfo("Europe/Amsterdam")
+estimate = partial(estimates.estimate, zone=ZONE)
+missing_strata = partial(estimates.missing_strata, zone=ZONE)
+occupancy = partial(estimates.occupancy, zone=ZONE)
+open_minutes = partial(estimates.open_minutes, zone=ZONE)
+part_of_day = partial(estimates.part_of_day, zone=ZONE)
 
 # Weekdays 9-21, Saturday 10-17, Sunday 12-17: 18 strata open.
 HOURS = {
@@ -329,3 +334,14 @@ def test_t_quantiles_from_the_table_and_beyond():
     assert t975(40) == pytest.approx(2.021, abs=1e-3)
     assert t975(120) == pytest.approx(1.980, abs=1e-3)
     assert t975(1e9) == pytest.approx(1.960, abs=1e-3)
+
+
+def test_days_and_parts_of_day_are_those_of_the_zone_passed():
+    """11:30 UTC on a Monday in January is 12:30 in Amsterdam: afternoon there."""
+    moment = datetime(2025, 1, 6, 11, 30, tzinfo=UTC)
+    assert estimates.part_of_day(moment, ZONE) == "middag"
+    assert estimates.part_of_day(moment, ZoneInfo("UTC")) == "ochtend"
+    late = [Sample(datetime(2025, 1, 31, 23, 30, tzinfo=UTC), 30, 10, "tally")]
+    days = period_days(date(2025, 2, 1), date(2025, 3, 1))
+    assert estimate(late, HOURS, days) is not None  # 1 February, 00:30 local
+    assert estimates.estimate(late, HOURS, days, zone=ZoneInfo("UTC")) is None

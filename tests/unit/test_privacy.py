@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import re
 import string
-import timeit
 import uuid as uuid_module
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -174,7 +173,8 @@ def test_the_shape_examples_would_pass_the_11_test(text: str) -> None:
     assert is_valid_bsn(re.sub(r"[^0-9]", "", text))
 
 
-def test_a_long_note_is_clean_and_screens_well_under_a_millisecond() -> None:
+def test_a_long_note_of_everyday_shapes_is_clean() -> None:
+    # How fast it is screened is measured in bench/privacy.py, not here.
     sentence = (
         "Voorlezen in groep 7/8 met 23 deelnemers op 14-03-2025 van 10:30-12:00 "
         "in zaal 2.14 (doelen 1.2 en 4.3, week 27, schooljaar 2024-2025), "
@@ -182,9 +182,6 @@ def test_a_long_note_is_clean_and_screens_well_under_a_millisecond() -> None:
     )
     note = (sentence * 20)[:2000]
     assert find_personal_data(note) == []
-    runs = 50
-    best = min(timeit.repeat(lambda: find_personal_data(note), number=runs, repeat=5))
-    assert best / runs < 0.001
 
 
 # --- the 11-test -------------------------------------------------------------

@@ -11,6 +11,7 @@ import subprocess
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from markupsafe import escape
@@ -24,7 +25,9 @@ from workers.reports.render import dutch_number, render_html, render_pdf
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "report"
 A4_POINTS = (595.28, 841.89)
-COMPILED = datetime(2025, 7, 1, 4, 30, tzinfo=UTC)
+# 00:30 on 1 July in Amsterdam (the configured zone), still 30 June in UTC.
+ZONE = ZoneInfo("Europe/Amsterdam")
+COMPILED = datetime(2025, 6, 30, 22, 30, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +37,7 @@ def content() -> ReportContent:
 
 @pytest.fixture(scope="module")
 def html(content: ReportContent) -> str:
-    return render_html(content, compiled_at=COMPILED)
+    return render_html(content, ZONE, compiled_at=COMPILED)
 
 
 @pytest.fixture(scope="module")
@@ -117,11 +120,13 @@ class TestHtml:
             assert str(escape(goal.reach)) in section
             assert str(escape(", ".join(goal.partners))) in section
 
-    def test_title_names_the_period_and_the_position(self, html):
+    def test_title_names_the_period_and_the_position(self, html, content):
         assert "<h1>Halfjaarverslag</h1>" in html
         assert "Over het eerste halfjaar 2025" in html
         assert "Stand van de registratie: positie 18342" in html
-        assert "Samengesteld op 1 juli 2025" in html
+        assert "Samengesteld op 1 juli 2025" in html  # the day in ZONE
+        in_utc = render_html(content, ZoneInfo("UTC"), compiled_at=COMPILED)
+        assert "Samengesteld op 30 juni 2025" in in_utc
         assert '<html lang="nl">' in html
 
     def test_each_indicator_shows_its_three_figures_in_dutch(self, html, content):
@@ -181,11 +186,11 @@ class TestHtml:
         assert "38,7 uur" in hours and "56,1 uur" in hours
 
     def test_same_content_gives_the_same_html(self, html, content):
-        assert render_html(content, compiled_at=COMPILED) == html
+        assert render_html(content, ZONE, compiled_at=COMPILED) == html
 
     def test_an_annual_report_is_titled_and_charts_the_whole_year(self, content):
         year = {f"2025-{month:02d}": 1000.0 + month for month in range(1, 13)}
-        html = render_html(annual(content, year))
+        html = render_html(annual(content, year), ZONE)
         assert "<h1>Jaarverslag</h1>" in html and "Over het jaar 2025" in html
         section = goal_html(html, "4.1")
         assert "jaar 2024" in section  # the previous period's column
@@ -195,7 +200,7 @@ class TestHtml:
 
     def test_an_effort_note_cannot_inject_markup(self, content):
         note = '<script>alert("x")</script> & <b>vet</b>'
-        html = render_html(with_effort(content, "4.3", note))
+        html = render_html(with_effort(content, "4.3", note), ZONE)
         assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp;" in html
         assert "<script" not in html and "<b>vet" not in html
 

@@ -9,9 +9,12 @@ lock makes one worker at a time run a projection; SQLite has one writer anyway.
 
 from __future__ import annotations
 
+import os
+import time
 import zlib
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import Connection, Table, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -24,6 +27,10 @@ from events.store.engine import writing
 from events.store.read_models import projection_checkpoints
 
 BATCH = 5_000
+# A test hook, unset in production: tests/e2e/test_projection_worker.py names a
+# file here to hold a batch inside its transaction and SIGKILL the worker there.
+PAUSE_FILE = "BIEB_TEST_BATCH_PAUSE"
+PAUSE_LIMIT = 60.0  # seconds: a forgotten file never stops a worker for good
 
 
 class Projection:
@@ -93,7 +100,19 @@ def run_batch(
         if events:
             projection.apply(conn, events, tables)
             save_checkpoint(conn, name, events[-1].position)
+            _pause_for_test()
         return len(events)
+
+
+def _pause_for_test() -> None:
+    """Test hook: hold a written, uncommitted batch while the pause file exists."""
+    if not (gate := os.environ.get(PAUSE_FILE)):
+        return
+    # "<file>.inside" tells the test the batch is written and not yet committed.
+    Path(f"{gate}.inside").touch()
+    deadline = time.monotonic() + PAUSE_LIMIT
+    while Path(gate).exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def catch_up(projection: Projection, store: SqlEventStore, **options) -> int:

@@ -8,7 +8,7 @@ imported figures, weekly hours) is read from the log up to the same position.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections import defaultdict
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,13 +18,12 @@ from sqlalchemy import Connection
 from events import RecordedEvent
 from events.catalogue import Agreement, Goal
 from events.catalogue.indicators import Indicator
-from events.corrections import RecordRetracted
+from events.corrections import RecordRetracted, live
 from events.counts import ServiceHoursRecorded
 from events.efforts import EffortNoted, HistoricFigureImported
-from events.figures import estimates
+from events.figures.measures import measure_of
 from events.figures.read import GoalFigures, Shown, counted_or_imported
 from events.figures.replay import figures_as_of
-from events.i18n import t
 from events.periods import Period, iso_week_start, parse_period, within
 from events.store import SqlEventStore
 from workers.reports.content import (
@@ -61,7 +60,7 @@ def compile_content(
                 title=ambition.theme,
                 text=ambition.text,
                 goals=[
-                    _goal(conn, agreement, goal, branches, periods, log)
+                    _goal(conn, agreement, goal, branches, periods, log, zone)
                     for goal in agreement.goals_of(ambition.number)
                 ],
             )
@@ -89,12 +88,14 @@ def _goal(
     branches: list[str],
     periods: tuple[Period, ...],
     log: _Log,
+    zone: ZoneInfo,
 ) -> GoalSection:
     period = periods[0]
-    figures = GoalFigures(conn, agreement, branches, goal.code, periods)
+    figures = GoalFigures(conn, agreement, branches, goal.code, periods, zone=zone)
     lines, estimates, missing = [], [], []
     for indicator in goal.indicators:
-        shown = [_rounded(figures.shown(indicator, p)) for p in periods]
+        measure = measure_of(indicator)
+        shown = [measure.reported(figures.shown(indicator, p)) for p in periods]
         values = [
             log.imported_or(goal.code, indicator, p, s)
             for p, s in zip(periods, shown, strict=True)
@@ -116,7 +117,7 @@ def _goal(
         )
         if shown[0].estimate is not None:
             estimates.append(_estimate(indicator, shown[0]))
-        missing += _missing(indicator, figures, period, shown[0])
+        missing += measure.notes(figures, indicator, period, shown[0])
     return GoalSection(
         code=goal.code,
         text=goal.text,
@@ -131,14 +132,6 @@ def _goal(
     )
 
 
-def _rounded(shown: Shown) -> Shown:
-    """A visitor estimate to the digits its interval can carry (ca. 74.000)."""
-    if shown.value is None or shown.estimate is None or "places" in shown.estimate:
-        return shown
-    value = estimates.rounded(shown.value, shown.estimate["high"])
-    return replace(shown, value=value)
-
-
 def _estimate(indicator: Indicator, shown: Shown) -> EstimateLine:
     found = shown.estimate or {}
     return EstimateLine(
@@ -151,33 +144,6 @@ def _estimate(indicator: Indicator, shown: Shown) -> EstimateLine:
         method=found["method"],
         missing=list(found["missing"]),
     )
-
-
-def _missing(
-    indicator: Indicator, figures: GoalFigures, period: Period, shown: Shown
-) -> list[str]:
-    """Notes where data the agreement counts on is missing (Dutch)."""
-    label = indicator.label.lower()
-    if indicator.measure == "latest":
-        months = figures.months_without_data(indicator, period)
-        return [
-            t("report.missing.month").format(label=label, month=_month(m))
-            for m in months
-        ]
-    if indicator.measure in ("estimate", "occupancy") and shown.value is None:
-        return [t("report.missing.samples").format(label=label)]
-    if shown.estimate and shown.estimate["missing"]:
-        count = len(shown.estimate["missing"])
-        return [t("report.missing.strata").format(label=indicator.label, count=count)]
-    if indicator.measure == "stock" and (shown.value is None or shown.at_start is None):
-        return [t("report.missing.stock").format(label=label)]
-    return []
-
-
-def _month(month: str) -> str:
-    """'2025-03' -> 'maart 2025'."""
-    year, number = month.split("-")
-    return f"{t(f'month.{int(number)}')} {year}"
 
 
 def _hours(agreement: Agreement, period: Period, log: _Log) -> list[HoursLine]:
@@ -218,28 +184,26 @@ class _Log:
         branches: list[str],
     ) -> None:
         municipality = agreement.municipality.code
-        found: dict[str, list[RecordedEvent]] = {kind: [] for kind in self.KINDS}
+        found: list[RecordedEvent] = []
         after = 0
         while batch := store.read_types(self.KINDS, after=after, limit=10_000):
             for event in batch:
                 data = event.data
                 if (event.position <= position and data["branch"] in branches
                         and data["municipality"] == municipality):  # fmt: skip
-                    found[event.type].append(event)
+                    found.append(event)
             if batch[-1].position >= position:
                 break
             after = batch[-1].position
-        gone = {e.data["retracted_event_id"] for e in found.pop(RecordRetracted.TYPE)}
-        live = {
-            kind: [e for e in events if str(e.event_id) not in gone]
-            for kind, events in found.items()
-        }
+        kept: dict[str, list[RecordedEvent]] = defaultdict(list)
+        for event in live(found):
+            kept[event.type].append(event)
         self.imported = {
             (e.data["goal_code"], e.data["indicator"], e.data["period"]): e
-            for e in live[HistoricFigureImported.TYPE]
+            for e in kept[HistoricFigureImported.TYPE]
         }
-        self.notes = live[EffortNoted.TYPE]
-        self.hours = live[ServiceHoursRecorded.TYPE]
+        self.notes = kept[EffortNoted.TYPE]
+        self.hours = kept[ServiceHoursRecorded.TYPE]
 
     def imported_or(
         self, goal: str, indicator: Indicator, period: Period, shown: Shown

@@ -76,13 +76,14 @@ def produce(
     if key is not None and (found := _scheduled(store.engine, key)) is not None:
         return found
     content = compile_content(store, agreement, period, config.zone, position=position)
-    html = render_html(content)
+    compiled_at = datetime.now(UTC)
+    html = render_html(content, config.zone, compiled_at=compiled_at)
     row = {
         "id": str(uuid.uuid4()),
         "municipality": content.municipality,
         "period": content.period,
         "position": content.position,
-        "compiled_at": datetime.now(UTC),
+        "compiled_at": compiled_at,
         "requested_by": requested_by,
         "schedule_key": key,
         "numbers": json.dumps(content.numbers(), sort_keys=True),

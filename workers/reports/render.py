@@ -1,20 +1,20 @@
 """A compiled report as HTML (Jinja2, Dutch) and as an A4 PDF (WeasyPrint).
 
-`render_html` is a pure function of the content (and the optional compile date,
-which is shown but is not one of the report's numbers): the same content gives
-the same HTML string. `render_pdf` reads nothing from the network; only the
-stylesheet beside the templates and inline data are loaded.
+`render_html` is a pure function of the content (and the optional compile moment,
+shown as its day in the configured time zone, BIEB_TIME_ZONE, but not one of the
+report's numbers): the same content gives the same HTML string. `render_pdf`
+reads nothing from the network; only the stylesheet beside the templates and
+inline data are loaded.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from datetime import date, datetime
+from datetime import datetime, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -30,7 +30,6 @@ from workers.reports.content import (
 )
 
 TEMPLATES = Path(__file__).parent / "templates"
-ZONE = ZoneInfo("Europe/Amsterdam")
 TENTH = Decimal("0.1")
 NO_DATA = "\u2014"  # an em dash: no figure for this period
 MONTH_NAMES = tuple(t(f"month.{number}") for number in range(1, 13))
@@ -44,13 +43,15 @@ ITEM_PREFIXES = {
 }
 
 
-def render_html(content: ReportContent, *, compiled_at: date | None = None) -> str:
+def render_html(
+    content: ReportContent, zone: tzinfo, *, compiled_at: datetime | None = None
+) -> str:
     """The report as one Dutch HTML document (inline SVG charts, linked CSS)."""
     template = _environment().get_template("report.html")
     return template.render(
         report=content,
         kind=t(f"report.kind.{'year' if _is_year(content.period) else 'half-year'}"),
-        compiled=_long_date(compiled_at) if compiled_at else None,
+        compiled=_long_date(compiled_at.astimezone(zone)) if compiled_at else None,
         indicator_count=sum(len(goal.indicators) for goal in content.goals),
         effort_count=sum(len(goal.efforts) for goal in content.goals),
         missing_count=len(content.missing)
@@ -188,8 +189,6 @@ def _is_year(period: str) -> bool:
     return period.isdigit()
 
 
-def _long_date(when: date) -> str:
-    if isinstance(when, datetime):
-        when = when.astimezone(ZONE).date()
+def _long_date(when: datetime) -> str:
     day = f"{when.day} {MONTH_NAMES[when.month - 1]} {when.year}"
     return t("report.compiled").format(date=day)
