@@ -9,8 +9,8 @@ from typing import Annotated, Literal, get_args
 from app.commands.caller import Caller
 from app.commands.errors import Conflict, Invalid, NotFound
 from app.commands.inputs import (
-    Distinct,
     Doc,
+    GoalCode,
     Interval,
     Len,
     MaxLen,
@@ -41,10 +41,6 @@ AgeBand = Literal["0-3", "4-12", "12-18", "18-30", "30-65", "65+", "all"]
 KINDS: tuple[str, ...] = get_args(Kind)
 TARGET_GROUPS: tuple[str, ...] = get_args(TargetGroup)
 AGE_BANDS: tuple[str, ...] = get_args(AgeBand)
-
-GoalCode = Annotated[str, Len(1, 10)]
-# The goals a record counts for, each named once; checked against the agreement.
-GoalCodes = Annotated[list[GoalCode], Len(1, 20), Distinct()]
 
 
 @dataclass(frozen=True, kw_only=True)

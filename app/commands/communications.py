@@ -6,10 +6,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Literal, get_args
 
-from app.commands.activities import GoalCode
 from app.commands.caller import Caller
 from app.commands.errors import Invalid
-from app.commands.inputs import Distinct, Doc, Len, MaxLen, NotBlank, RecordInput
+from app.commands.inputs import (
+    Distinct,
+    Doc,
+    GoalCode,
+    Len,
+    MaxLen,
+    NotBlank,
+    RecordInput,
+)
 from app.commands.retractions import Retraction, retract
 from app.commands.services import Services
 from app.commands.where import OUTSIDE, check_goals, locate

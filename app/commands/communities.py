@@ -5,10 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Annotated, Literal, get_args
 
-from app.commands.activities import GoalCodes
 from app.commands.caller import Caller
 from app.commands.errors import Conflict, Invalid
-from app.commands.inputs import Doc, Interval, Len, MaxLen, NotBlank, RecordInput
+from app.commands.inputs import (
+    Doc,
+    GoalCodes,
+    Interval,
+    Len,
+    MaxLen,
+    NotBlank,
+    RecordInput,
+)
 from app.commands.lifespans import Ending, Life, State, close, closed_by, current
 from app.commands.retractions import Retraction, retract
 from app.commands.services import Services

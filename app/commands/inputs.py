@@ -14,7 +14,10 @@ from typing import Annotated, Any
 
 from annotated_types import Interval, Len, MaxLen
 
-__all__ = ["Distinct", "Doc", "Interval", "Len", "MaxLen", "NotBlank", "RecordInput"]
+__all__ = [
+    "Distinct", "Doc", "GoalCode", "GoalCodes", "Interval", "Len", "MaxLen",
+    "NotBlank", "RecordInput",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,11 @@ class NotBlank:
 @dataclass(frozen=True)
 class Distinct:
     """A list that names each value once."""
+
+
+GoalCode = Annotated[str, Len(1, 10)]
+# The goals a record counts for, each named once; checked against the agreement.
+GoalCodes = Annotated[list[GoalCode], Len(1, 20), Distinct()]
 
 
 @dataclass(frozen=True, kw_only=True)

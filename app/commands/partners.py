@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Literal, get_args
 
-from app.commands.activities import GoalCodes
 from app.commands.caller import Caller
-from app.commands.inputs import Doc, Len, NotBlank, RecordInput
+from app.commands.inputs import Doc, GoalCodes, Len, NotBlank, RecordInput
 from app.commands.lifespans import Ending, Life, close
 from app.commands.services import Services
 from app.commands.where import check_goals, locate
