@@ -20,7 +20,7 @@ from app.commands.inputs import (
 from app.commands.retractions import Retraction, retract
 from app.commands.services import Services
 from app.commands.where import OUTSIDE, check_goals, locate
-from app.commands.writing import Recorded, build, payload, write
+from app.commands.writing import Recorded, create, payload
 from events.outreach import CommunicationPublished
 
 Channel = Literal["website", "newsletter", "social_media", "press", "print", "other"]
@@ -46,12 +46,9 @@ def publish(services: Services, caller: Caller, item: CommunicationItem) -> Reco
     check_goals(where.agreement, "goal_codes", item.goal_codes)
     if not where.agreement.contains(item.published_on):
         raise Invalid("published_on", OUTSIDE)
-    item_id = caller.new_id()
     data = payload(item, skip=("published_on",))
-    published_on = item.published_on.isoformat()
-    event = build(CommunicationPublished, where, data, item_id=item_id,
-                  published_on=published_on)  # fmt: skip
-    return write(services, caller, item_id, [event], where)
+    return create(services, caller, where, CommunicationPublished, data, "item_id",
+                  published_on=item.published_on.isoformat())  # fmt: skip
 
 
 def retract_item(

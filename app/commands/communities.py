@@ -20,7 +20,7 @@ from app.commands.lifespans import Ending, Life, State, close, closed_by, curren
 from app.commands.retractions import Retraction, retract
 from app.commands.services import Services
 from app.commands.where import Where, check_goals, locate
-from app.commands.writing import Recorded, build, payload, write
+from app.commands.writing import Recorded, create, payload
 from events.outreach import CommunityEnded, CommunityMeetingHeld, CommunityRegistered
 
 TargetGroup = Literal[
@@ -59,10 +59,8 @@ def register_community(
 ) -> Recorded:
     """Register a community that organises its own activities."""
     where = locate(services, caller, community.branch, community.occurred_at)
-    community_id = caller.new_id()
-    event = build(CommunityRegistered, where, payload(community),
-                  community_id=community_id)  # fmt: skip
-    return write(services, caller, community_id, [event], where)
+    data = payload(community)
+    return create(services, caller, where, CommunityRegistered, data, "community_id")
 
 
 def end_community(
@@ -80,10 +78,8 @@ def hold_meeting(
     check_goals(where.agreement, "goal_codes", meeting.goal_codes)
     state, _ = current(services, caller, f"community-{community_id}", LIFE)
     _check_meeting(state, where)
-    meeting_id = caller.new_id()
-    event = build(CommunityMeetingHeld, where, payload(meeting),
-                  meeting_id=meeting_id, community_id=community_id)  # fmt: skip
-    return write(services, caller, meeting_id, [event], where)
+    return create(services, caller, where, CommunityMeetingHeld, payload(meeting),
+                  "meeting_id", community_id=community_id)  # fmt: skip
 
 
 def retract_meeting(

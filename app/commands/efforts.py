@@ -16,7 +16,7 @@ from app.commands.inputs import Doc, Len, NotBlank
 from app.commands.retractions import Retraction, retract
 from app.commands.services import Services
 from app.commands.where import check_goals
-from app.commands.writing import Recorded, build, payload, write
+from app.commands.writing import Recorded, create, payload
 from events.efforts import EffortNoted
 from events.periods import parse_period
 
@@ -40,10 +40,8 @@ def note_effort(services: Services, caller: Caller, note: EffortNote) -> Recorde
     period = parsed(parse_period, note.period, "period")
     where = locate_period(services, caller, note.branch, period)
     check_goals(where.agreement, "goal_code", [note.goal_code])
-    note_id = caller.new_id()
     data = {**payload(note), "period": period.label}
-    event = build(EffortNoted, where, data, note_id=note_id)
-    return write(services, caller, note_id, [event], where)
+    return create(services, caller, where, EffortNoted, data, "note_id")
 
 
 def retract_note(

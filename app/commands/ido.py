@@ -10,7 +10,7 @@ from app.commands.inputs import Doc, Interval, Len, MaxLen, RecordInput
 from app.commands.retractions import Retraction, retract
 from app.commands.services import Services
 from app.commands.where import locate
-from app.commands.writing import Recorded, build, payload, write
+from app.commands.writing import Recorded, create, payload
 from events.ido import IdoQuestionLogged
 
 # The national registration's themes (Bibliotheekmonitor), by their stable codes.
@@ -43,9 +43,8 @@ class IdoQuestion(RecordInput):
 def log_question(services: Services, caller: Caller, question: IdoQuestion) -> Recorded:
     """Log an IDO question in its own stream."""
     where = locate(services, caller, question.branch, question.occurred_at)
-    question_id = caller.new_id()
-    event = build(IdoQuestionLogged, where, payload(question), question_id=question_id)
-    return write(services, caller, question_id, [event], where)
+    return create(services, caller, where, IdoQuestionLogged, payload(question),
+                  "question_id")  # fmt: skip
 
 
 def retract_question(

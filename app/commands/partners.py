@@ -10,7 +10,7 @@ from app.commands.inputs import Doc, GoalCodes, Len, NotBlank, RecordInput
 from app.commands.lifespans import Ending, Life, close
 from app.commands.services import Services
 from app.commands.where import check_goals, locate
-from app.commands.writing import Recorded, build, payload, write
+from app.commands.writing import Recorded, create, payload
 from events.outreach import PartnerJoined, PartnerLeft
 
 PartnerKind = Literal[
@@ -34,9 +34,8 @@ def join(services: Services, caller: Caller, partnership: Partnership) -> Record
     """Record that an organisation became a partner, for the goals named."""
     where = locate(services, caller, partnership.branch, partnership.occurred_at)
     check_goals(where.agreement, "goal_codes", partnership.goal_codes)
-    partner_id = caller.new_id()
-    event = build(PartnerJoined, where, payload(partnership), partner_id=partner_id)
-    return write(services, caller, partner_id, [event], where)
+    data = payload(partnership)
+    return create(services, caller, where, PartnerJoined, data, "partner_id")
 
 
 def leave(

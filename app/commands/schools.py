@@ -18,7 +18,7 @@ from app.commands.inputs import (
 from app.commands.retractions import Retraction, retract
 from app.commands.services import Services
 from app.commands.where import check_goals, locate
-from app.commands.writing import Recorded, build, payload, write
+from app.commands.writing import Recorded, create, payload
 from events.outreach import AdviceConversationHeld, SchoolLessonGiven
 
 SchoolKind = Literal["childcare", "primary", "secondary", "special"]
@@ -69,11 +69,9 @@ def record_lesson(services: Services, caller: Caller, lesson: SchoolLesson) -> R
     check_goals(where.agreement, "goal_codes", lesson.goal_codes)
     size = where.agreement.context.average_class_size
     pupils, estimated = lesson_reach(lesson.classes, lesson.pupils, size)
-    lesson_id = caller.new_id()
     data = payload(lesson, skip=("pupils",))
-    event = build(SchoolLessonGiven, where, data, lesson_id=lesson_id,
+    return create(services, caller, where, SchoolLessonGiven, data, "lesson_id",
                   pupils=pupils, pupils_estimated=estimated)  # fmt: skip
-    return write(services, caller, lesson_id, [event], where)
 
 
 def record_advice(
@@ -82,10 +80,9 @@ def record_advice(
     """Record an advice conversation with a school or childcare organisation."""
     where = locate(services, caller, conversation.branch, conversation.occurred_at)
     check_goals(where.agreement, "goal_codes", conversation.goal_codes)
-    conversation_id = caller.new_id()
-    event = build(AdviceConversationHeld, where, payload(conversation),
-                  conversation_id=conversation_id)  # fmt: skip
-    return write(services, caller, conversation_id, [event], where)
+    data = payload(conversation)
+    return create(services, caller, where, AdviceConversationHeld, data,
+                  "conversation_id")  # fmt: skip
 
 
 def retract_lesson(

@@ -10,7 +10,7 @@ from app.commands.errors import Conflict, NotFound
 from app.commands.inputs import Doc, Interval, Len, MaxLen, RecordInput
 from app.commands.services import Services
 from app.commands.where import locate, may_see, same_branch
-from app.commands.writing import Recorded, build, payload, write
+from app.commands.writing import Recorded, build, create, payload, write
 from events.activities import HeadcountCorrected, SessionClosed, SessionOpened
 from events.sessions import Session, fold_activity, fold_session
 
@@ -67,10 +67,9 @@ def open_session(services: Services, caller: Caller, opening: Opening) -> Record
     same_branch(where, activity.branch, "activity")
     if activity.cancelled:
         raise Conflict("The activity was cancelled.", "cancelled", "activity_id")
-    session_id = caller.new_id()
-    event = build(SessionOpened, where, payload(opening), session_id=session_id,
+    return create(services, caller, where, SessionOpened, payload(opening),
+                  "session_id", expected_version=0,
                   goal_codes=activity.plan["goal_codes"])  # fmt: skip
-    return write(services, caller, session_id, [event], where, expected_version=0)
 
 
 def close_session(

@@ -94,3 +94,22 @@ def write(
     if not result.replayed:
         services.nudge()
     return Recorded(record_id, result, source)
+
+
+def create(
+    services: Services,
+    caller: Caller,
+    where: Where,
+    event_type: type[Event],
+    data: dict[str, Any],
+    id_field: str,
+    *,
+    expected_version: int | None = ANY,
+    **more: Any,
+) -> Recorded:
+    """A new record: its id made by the caller (from the key, so a retry names it
+    again), put in the event's `id_field`, and the event appended."""
+    record_id = caller.new_id()
+    event = build(event_type, where, data, **{id_field: record_id}, **more)
+    return write(services, caller, record_id, [event], where,
+                 expected_version=expected_version)  # fmt: skip
