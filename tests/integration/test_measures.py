@@ -234,12 +234,17 @@ def test_workplace_occupancy(store, written):
 
 
 def rows(conn) -> dict[str, list]:
-    return {
+    """Every row of the figure tables, less the monthly figures of nought."""
+    found = {
         table.name: sorted(
             tuple(r) for r in conn.execute(select(table.c[*table.c.keys()]))
         )
         for table in TABLES
     }
+    # A record retracted in a later batch leaves a nought behind; retracted in
+    # the same batch (as a rebuild counts them), it leaves no row at all.
+    found["goal_figures"] = [r for r in found["goal_figures"] if r[-2:] != (0, 0)]
+    return found
 
 
 def live_rows(engine) -> dict[str, list]:
