@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from events import RecordedEvent
+from events.corrections import live, retracted
 
 
 def participants(checkins: int, headcount: int | None) -> int:
@@ -91,10 +92,17 @@ def fold_session(history: Sequence[RecordedEvent]) -> Session | None:
     if not history or history[0].type != "SessionOpened":
         return None
     opened = history[0]
-    state: dict[str, Any] = {"checkins": {}, "retracted": set()}
+    state: dict[str, Any] = {}
     for event in history[1:]:
-        FOLDS.get(event.type, _ignore)(state, event)
-    checkins, retracted = state.pop("checkins"), frozenset(state.pop("retracted"))
+        if event.type in COUNTED:
+            _counted(state, event)
+        if event.type == "SessionClosed":
+            state["closed_at"] = event.occurred_at
+    checkins = {
+        str(e.event_id): e.data
+        for e in live(history)
+        if e.type == "ParticipantCheckedIn"
+    }
     return Session(
         session_id=opened.data["session_id"],
         activity_id=opened.data["activity_id"],
@@ -103,39 +111,18 @@ def fold_session(history: Sequence[RecordedEvent]) -> Session | None:
         goal_codes=list(opened.data["goal_codes"]),
         opened_at=opened.occurred_at,
         version=history[-1].stream_version,
-        checkins={k: v for k, v in checkins.items() if k not in retracted},
-        retracted=retracted,
+        checkins=checkins,
+        retracted=frozenset(retracted(history)),
         **state,
     )
 
 
-def _checked_in(state: dict[str, Any], event: RecordedEvent) -> None:
-    state["checkins"][str(event.event_id)] = event.data
-
-
-def _retracted(state: dict[str, Any], event: RecordedEvent) -> None:
-    state["retracted"].add(event.data["retracted_event_id"])
-
-
-def _closed(state: dict[str, Any], event: RecordedEvent) -> None:
-    state["closed_at"] = event.occurred_at
-    _counted(state, event)
+# The events that give a session's headcount and tickets: the latest figure wins.
+COUNTED = ("SessionClosed", "HeadcountCorrected")
 
 
 def _counted(state: dict[str, Any], event: RecordedEvent) -> None:
-    # The latest figure given wins; a close without a figure keeps a correction.
+    # A close without a figure keeps an earlier correction.
     for name in ("headcount", "tickets_issued"):
         if event.data.get(name) is not None:
             state[name] = event.data[name]
-
-
-def _ignore(state: dict[str, Any], event: RecordedEvent) -> None:
-    """Event types a session's state does not depend on."""
-
-
-FOLDS = {
-    "ParticipantCheckedIn": _checked_in,
-    "RecordRetracted": _retracted,
-    "SessionClosed": _closed,
-    "HeadcountCorrected": _counted,
-}

@@ -11,7 +11,7 @@ from app.agreements import branches
 from app.auth import current_account
 from app.schemas.common import PeriodQuerySchema
 from events.catalogue import Agreement
-from events.catalogue.indicators import MEASURES
+from events.figures.measures import MEASURES
 
 METHODS = ["counted", "estimated", "imported"]
 

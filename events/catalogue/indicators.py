@@ -29,15 +29,6 @@ def measures() -> dict[str, Measure]:
     return MEASURES
 
 
-def __getattr__(name: str) -> Any:
-    """MEASURES (the names) and NOT_ADDITIVE, as older callers import them."""
-    if name == "MEASURES":
-        return tuple(measures())
-    if name == "NOT_ADDITIVE":
-        return frozenset(n for n, m in measures().items() if not m.additive)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 @dataclass(frozen=True)
 class Indicator:
     """What is counted for a goal, and how."""

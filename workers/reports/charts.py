@@ -27,7 +27,6 @@ from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from events.catalogue.indicators import NOT_ADDITIVE
 from events.i18n import t
 from workers.reports.content import IndicatorLine
 
@@ -54,7 +53,7 @@ NO_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
 
 def wants_chart(line: IndicatorLine) -> bool:
     """Whether a trend chart says more than the number: see the module docstring."""
-    if line.measure in NOT_ADDITIVE or line.at_start is not None:
+    if not line.additive or line.at_start is not None:
         return False
     busy = sum(1 for value in line.months.values() if value)
     return len(line.months) >= MIN_MONTHS and busy >= MIN_BUSY_MONTHS

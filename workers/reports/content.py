@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from events.figures.measures import MEASURES
+
 Method = str  # "counted" | "estimated" | "imported"
 
 
@@ -32,6 +34,16 @@ class IndicatorLine:
     months: dict[str, float] = field(default_factory=dict)
     # a stock's value at the start of the period (memberships), else None
     at_start: float | None = None
+
+    @property
+    def additive(self) -> bool:
+        """Whether the period's figure is the sum of its months (its measure says)."""
+        return MEASURES[self.measure].additive
+
+    @property
+    def approximate(self) -> bool:
+        """Whether the figure is an approximate count, shown with "ca."."""
+        return MEASURES[self.measure].approximate
 
 
 @dataclass(frozen=True)

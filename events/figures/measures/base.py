@@ -54,6 +54,8 @@ class Measure(ABC):
     name: ClassVar[str]
     additive: ClassVar[bool] = True
     method: ClassVar[str] = "counted"  # or "estimated" (from samples)
+    # Whether its figure is an approximate count, written "ca." wherever shown.
+    approximate: ClassVar[bool] = False
     # A later record of the same figure replaces the earlier one, so taking it
     # back brings the one before it back (events.figures.count).
     replaces: ClassVar[bool] = False

@@ -26,6 +26,7 @@ class Estimate(Sampled):
     """People counted in samples, extrapolated to the period's open hours."""
 
     name = "estimate"
+    approximate = True
     counted = "people"
 
     def shown(
