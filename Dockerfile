@@ -21,7 +21,9 @@ COPY app ./app
 COPY events ./events
 COPY workers ./workers
 COPY migrations ./migrations
+# The pages' Dutch catalog, compiled here: the server may not write app/ at start.
 RUN uv sync --frozen --no-dev \
+    && pybabel compile -d app/translations \
     && useradd --system --home /srv/bieb bieb \
     && mkdir -p /srv/bieb/instance && chown bieb /srv/bieb/instance
 USER bieb

@@ -10,10 +10,13 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 .PHONY: run test lint bench install clean system-packages
 
 # The report tests read PDFs with poppler's pdftotext and pdftoppm; WeasyPrint
-# needs Pango. Installed from Debian when missing and we may (root, apt).
-SYSTEM_PACKAGES := poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+# needs Pango; the browser tests drive Debian's Chromium through Playwright
+# (never a browser download). Installed from Debian when missing and we may
+# (root, apt).
+SYSTEM_PACKAGES := poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+	chromium chromium-driver
 system-packages:
-	@command -v pdftoppm >/dev/null && exit 0; \
+	@command -v pdftoppm >/dev/null && command -v chromium >/dev/null && exit 0; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		apt-get install -y -q $(SYSTEM_PACKAGES) >/dev/null || \
 		{ apt-get update -q >/dev/null && apt-get install -y -q $(SYSTEM_PACKAGES) >/dev/null; }; \

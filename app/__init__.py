@@ -6,7 +6,7 @@ import logging
 
 from flask import Flask, Response, g, request
 
-from app import agreements, api, auth, health, idempotency, metrics
+from app import agreements, api, auth, health, idempotency, metrics, pages
 from app.background import celery_init_app
 from app.commands import Services
 from app.config import Config
@@ -58,6 +58,7 @@ def create_app(config: Config | None = None) -> Flask:
     # this is a retry of a write already answered.
     app.before_request(_start_request)
     app.before_request(auth.load_account)
+    app.before_request(auth.protect_cookie_writes)
     app.before_request(idempotency.replay_or_continue)
     app.after_request(idempotency.remember)
     app.after_request(_finish_request)
@@ -67,6 +68,8 @@ def create_app(config: Config | None = None) -> Flask:
     rest_api.init_app(app)
     api.register(rest_api)
     register_domain_errors(app)
+    auth.init_app(app)
+    pages.register(app)
     return app
 
 

@@ -97,7 +97,7 @@ def users_list() -> None:
 @click.argument("name")
 @with_appcontext
 def users_revoke(name: str) -> None:
-    """Stop an account's token working."""
+    """Stop an account's token and its page sessions working."""
     if not accounts.revoke_account(_engine(), name):
         raise click.ClickException(f"no active account named {name!r}")
     click.echo(f"{name!r} revoked")
@@ -112,6 +112,20 @@ def users_token(name: str) -> None:
         click.echo(accounts.rotate_token(_engine(), name))
     except accounts.AccountError as error:
         raise click.ClickException(str(error)) from None
+
+
+@users.command("pair")
+@click.argument("name")
+@with_appcontext
+def users_pair(name: str) -> None:
+    """Print a one-time code that pairs a browser as NAME at /koppelen (24 hours)."""
+    try:
+        code = accounts.create_pairing_code(_engine(), name)
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from None
+    hours = int(accounts.PAIRING_VALID.total_seconds() // 3600)
+    click.echo(f"pairing code for {name!r} (works once, for {hours} hours):")
+    click.echo(code)
 
 
 @main.command()

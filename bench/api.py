@@ -43,7 +43,7 @@ from app.accounts import create_account  # noqa: E402
 from events.store import create_store_engine  # noqa: E402
 from tests.support.databases import PostgresDatabases  # noqa: E402
 
-CHECK_IN = {"role": "child", "age_band": "4-12", "district": "heemstede-zuid"}
+CHECK_IN = {"role": "child", "age_band": "4-11", "district": "heemstede-zuid"}
 
 
 def free_port() -> int:
@@ -84,7 +84,7 @@ def prepare(base: str, staff: str) -> str:
     headers = {"Authorization": f"Bearer {staff}"}
     activity = httpx.post(f"{base}/api/v1/activities", headers=headers, json={
         "title": "Voorlezen", "kind": "reading_aloud", "goal_codes": ["1.2", "3.2"],
-        "target_group": "children", "age_band": "4-12",
+        "target_group": "children", "age_band": "4-11",
         "starts_at": "2025-03-14T10:00:00+01:00",
         "ends_at": "2025-03-14T11:00:00+01:00",
     })  # fmt: skip

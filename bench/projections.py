@@ -77,7 +77,7 @@ def session_batch(i: int) -> tuple[str, list[NewEvent]]:
     for n in range(98):
         group = "refugee" if n % 9 == 0 else None
         tap = ParticipantCheckedIn(**HERE, session_id=sid, role="child",
-                                   age_band="4-12", new_target_group=group)  # fmt: skip
+                                   age_band="4-11", new_target_group=group)  # fmt: skip
         events.append(new(tap, when + timedelta(seconds=n)))
     closed = SessionClosed(
         **HERE, session_id=sid, headcount=100 if i % 4 == 0 else None
@@ -143,7 +143,7 @@ def lag(url: str, folder: Path, requests: int) -> dict[str, float]:
         session = _open_session(api)
         lags = []
         for _ in range(requests):
-            tap = {"role": "adult", "age_band": "30-65"}
+            tap = {"role": "adult", "age_band": "30-64"}
             answer = api.post(f"/sessions/{session}/checkins", tap, as_="tablet")
             done = time.perf_counter()
             position = answer.json["positions"][0]
@@ -161,7 +161,7 @@ def lag(url: str, folder: Path, requests: int) -> dict[str, float]:
 def _open_session(api: ApiClient) -> str:
     activity = api.post("/activities", {
         "title": "Taalsoos", "kind": "language_cafe", "goal_codes": ["1.4"],
-        "target_group": "adults", "age_band": "30-65",
+        "target_group": "adults", "age_band": "30-64",
         "starts_at": "2025-03-14T10:00:00+01:00",
         "ends_at": "2025-03-14T12:00:00+01:00",
     }).json["id"]  # fmt: skip

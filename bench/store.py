@@ -117,7 +117,7 @@ def make_events(count: int, seed: int = 0) -> list[NewEvent]:
             data={
                 "session": str(uuid.uuid4()),
                 "role": "child" if i % 3 else "parent",
-                "age_band": "4-12",
+                "age_band": "4-11",
                 "district": DISTRICTS[(i + seed) % len(DISTRICTS)],
                 "new_target_group": None,
             },

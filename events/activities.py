@@ -10,8 +10,13 @@ from events.registry import register
 
 @dataclass(frozen=True, kw_only=True)
 class ActivityPlan(Event):
-    """The fields of a plan; planned first, changed later as a whole."""
+    """The fields of a plan; planned first, changed later as a whole.
 
+    v2: `age_band` is one of the bands that do not overlap ("4-11", not "4-12");
+    v1 plans are lifted by `events.upcasters`.
+    """
+
+    VERSION = 2
     STREAM = "activity-{activity_id}"
 
     activity_id: str
@@ -95,9 +100,14 @@ class HeadcountCorrected(Event):
 @register
 @dataclass(frozen=True, kw_only=True)
 class ParticipantCheckedIn(Event):
-    """One person checked in at a session: a role and an age band, never a name."""
+    """One person checked in at a session: a role and an age band, never a name.
+
+    v2: `age_band` is one of the bands that do not overlap ("4-11", not "4-12");
+    v1 check-ins are lifted by `events.upcasters`.
+    """
 
     TYPE = "ParticipantCheckedIn"
+    VERSION = 2
     STREAM = "session-{session_id}"
 
     session_id: str

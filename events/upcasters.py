@@ -13,8 +13,31 @@ Payload = dict[str, Any]
 Upcaster = Callable[[Payload], Payload]
 UpcasterTable = Mapping[tuple[str, int], Upcaster]
 
-# Filled as event schemas change: {("CheckInRecorded", 1): check_in_v1_to_v2, ...}
-UPCASTERS: dict[tuple[str, int], Upcaster] = {}
+# v1 age bands overlapped at their edges: a 12-year-old fitted "4-12" and
+# "12-18". v2 bands are whole years, both ends inclusive, one band per age. Each
+# v1 band is renamed to the v2 band it meant: the same people, so every figure
+# stays as it was ("0-3", "65+" and an activity's "all" are unchanged).
+AGE_BANDS_V1_TO_V2 = {
+    "4-12": "4-11",
+    "12-18": "12-17",
+    "18-30": "18-29",
+    "30-65": "30-64",
+}
+
+
+def age_band_v1_to_v2(data: Payload) -> Payload:
+    """A check-in's or a plan's v1 age band, by its v2 name."""
+    band = data.get("age_band")
+    if band not in AGE_BANDS_V1_TO_V2:
+        return data
+    return {**data, "age_band": AGE_BANDS_V1_TO_V2[band]}
+
+
+UPCASTERS: dict[tuple[str, int], Upcaster] = {
+    ("ParticipantCheckedIn", 1): age_band_v1_to_v2,
+    ("ActivityPlanned", 1): age_band_v1_to_v2,
+    ("ActivityChanged", 1): age_band_v1_to_v2,
+}
 
 
 def upcast(

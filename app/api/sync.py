@@ -1,4 +1,7 @@
-"""Offline tablet sync: a batch of check-ins and samples, each appended on its own.
+"""Offline tablet sync: a batch of session writes, check-ins and samples, in order.
+
+Each item is appended on its own; a session opened by an item takes the
+check-ins of the items after it.
 
 Every item carries the client's event id, so a batch re-sent after a lost answer
 or a partial failure writes each good item exactly once: an item already in the

@@ -36,8 +36,9 @@ TargetGroup = Literal[
     "children", "parents", "youth", "adults", "seniors", "professionals",
     "newcomers", "everyone",
 ]  # fmt: skip
-# "all" is for activities only: one person is in one age band.
-AgeBand = Literal["0-3", "4-12", "12-18", "18-30", "30-65", "65+", "all"]
+# A person's bands (app.commands.checkins), and "all": for activities only, as
+# one person is in one age band.
+AgeBand = Literal["0-3", "4-11", "12-17", "18-29", "30-64", "65+", "all"]
 KINDS: tuple[str, ...] = get_args(Kind)
 TARGET_GROUPS: tuple[str, ...] = get_args(TargetGroup)
 AGE_BANDS: tuple[str, ...] = get_args(AgeBand)

@@ -11,7 +11,7 @@ from app.commands.errors import Conflict, NotFound
 from app.commands.inputs import Doc, RecordInput
 from app.commands.retractions import Retraction
 from app.commands.services import Services
-from app.commands.sessions import session_in_reach
+from app.commands.sessions import session_in_reach, settled, written
 from app.commands.where import check_district, locate, same_branch
 from app.commands.writing import Recorded, build, payload, write
 from events.activities import ParticipantCheckedIn
@@ -19,8 +19,9 @@ from events.corrections import RecordRetracted
 from events.sessions import Session
 
 Role = Literal["child", "parent", "adult", "professional", "volunteer"]
-# One person is in one age band.
-AgeBand = Literal["0-3", "4-12", "12-18", "18-30", "30-65", "65+"]
+# One person is in one age band: whole years, both ends inclusive, so that each
+# age fits one band (docs/API.md, "Age bands", maps them to the agreement's groups).
+AgeBand = Literal["0-3", "4-11", "12-17", "18-29", "30-64", "65+"]
 NewTargetGroup = Literal["newcomer", "refugee"]
 ROLES: tuple[str, ...] = get_args(Role)
 PERSON_AGE_BANDS: tuple[str, ...] = get_args(AgeBand)
@@ -40,7 +41,12 @@ class CheckIn(RecordInput):
 
 
 class Sessions:
-    """The sessions one call checks in to, each read once (a batch has many)."""
+    """The sessions one call checks in to, each read once (a batch has many).
+
+    Only a session found is kept, never one missing: a batch may open it a few
+    items later. A batch that opens or closes a session forgets it, so the
+    check-ins after are held against the session as it then stands.
+    """
 
     def __init__(self, services: Services, caller: Caller) -> None:
         self.services, self.caller = services, caller
@@ -51,6 +57,9 @@ class Sessions:
             found = session_in_reach(self.services, self.caller, session_id, True)
             self.known[session_id] = found
         return self.known[session_id]
+
+    def forget(self, session_id: str) -> None:
+        self.known.pop(session_id, None)
 
 
 def check_in(
@@ -80,21 +89,35 @@ def retract_check_in(
     session_id: str,
     checkin_id: str,
     retraction: Retraction,
+    event_id: uuid.UUID | None = None,
 ) -> Recorded:
-    """Append a RecordRetracted for a live check-in of the session."""
+    """Append a RecordRetracted for a live check-in of the session.
+
+    A check-in is retracted once: the same retraction sent again (the same
+    event id) is answered with the first; another one is refused.
+    """
     where = locate(services, caller, retraction.branch, retraction.occurred_at)
-    session = session_in_reach(services, caller, session_id)
-    same_branch(where, session.branch, "session")
     target = _event_id(checkin_id)
-    if target in session.retracted:
-        raise Conflict("This check-in was retracted already.", "retracted")
-    if target not in session.checkins:
-        raise NotFound("No such check-in at this session.")
-    event = build(RecordRetracted, where, payload(retraction),
-                  stream=f"session-{session_id}", retracted_event_id=target,
-                  retracted_type=ParticipantCheckedIn.TYPE)  # fmt: skip
-    return write(services, caller, checkin_id, [event], where,
-                 expected_version=session.version)  # fmt: skip
+    event_id = event_id or caller.event_id()
+
+    def attempt() -> Recorded:
+        session = session_in_reach(services, caller, session_id)
+        same_branch(where, session.branch, "session")
+        if target in session.retracted:
+            # Sent again, the same retraction goes on: the store answers it.
+            if not written(services, session_id, RecordRetracted.TYPE, event_id):
+                raise Conflict("This check-in was retracted already.", "retracted",
+                               "checkin_id")  # fmt: skip
+        elif target not in session.checkins:
+            raise NotFound("No such check-in at this session.", field="checkin_id")
+        event = build(RecordRetracted, where, payload(retraction),
+                      stream=f"session-{session_id}", retracted_event_id=target,
+                      retracted_type=ParticipantCheckedIn.TYPE)  # fmt: skip
+        return write(services, caller, checkin_id, [event], where,
+                     expected_version=session.version,
+                     event_ids=[event_id])  # fmt: skip
+
+    return settled(attempt)
 
 
 def _event_id(text: str) -> str:

@@ -15,9 +15,15 @@ ITEM_KINDS = tuple(ITEMS)
 class SyncItemSchema(Schema):
     """One item: `id`, `kind`, `occurred_at` and the fields of its kind.
 
+    session_open: session_id (made by the tablet), activity_id.
     checkin: session_id, role, age_band, district, new_target_group.
+    checkin_retract: session_id, checkin_id (the check-in item's id), reason.
+    session_close: session_id, headcount, tickets_issued.
     visitor_sample: zone, window_start, minutes, people, method.
     workplace_sample: zone, window_start, places, occupied.
+
+    The item's `id` is the id of the event it writes: an item sent again is
+    answered as a duplicate with the first position.
     """
 
     id = fields.UUID(required=True)
@@ -25,6 +31,11 @@ class SyncItemSchema(Schema):
     occurred_at = fields.AwareDateTime(required=True)
     branch = fields.String()
     session_id = fields.String()
+    activity_id = fields.String()
+    headcount = fields.Integer(allow_none=True)
+    tickets_issued = fields.Integer(allow_none=True)
+    checkin_id = fields.UUID()
+    reason = fields.String(allow_none=True)
     role = fields.String()
     age_band = fields.String()
     district = fields.String(allow_none=True)

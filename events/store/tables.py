@@ -91,6 +91,29 @@ accounts = Table(
     Column("revoked_at", UtcDateTime(), nullable=True),
 )
 
+# Pages: a one-time pairing code (shown once, kept hashed, valid a day) starts a
+# long-lived page session, whose random cookie token is kept hashed too. Both
+# hang off their account, so revoking the account ends them at the next request.
+pairing_codes = Table(
+    "pairing_codes",
+    metadata,
+    Column("code_hash", String(64), primary_key=True),
+    Column("account_id", Uuid(), nullable=False, index=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Column("used_at", UtcDateTime(), nullable=True),
+)
+
+page_sessions = Table(
+    "page_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("account_id", Uuid(), nullable=False, index=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Column("ended_at", UtcDateTime(), nullable=True),
+)
+
 # The first answer to each write sent with an Idempotency-Key, replayed on retry.
 idempotency_keys = Table(
     "idempotency_keys",

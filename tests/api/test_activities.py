@@ -13,7 +13,7 @@ PLAN = {
     "kind": "reading_aloud",
     "goal_codes": ["1.2", "4.2"],
     "target_group": "children",
-    "age_band": "4-12",
+    "age_band": "4-11",
     "starts_at": "2025-03-14T14:00:00+01:00",
     "ends_at": "2025-03-14T15:00:00+01:00",
     "partners": ["Basisschool De Evenaar"],
@@ -105,6 +105,8 @@ class TestBadInput:
             ({"goal_codes": ["1.2", "9.9"]}, "goal_codes"),
             ({"target_group": "pets"}, "target_group"),
             ({"age_band": "5-7"}, "age_band"),
+            ({"age_band": "4-12"}, "age_band"),  # the overlapping v1 bands
+            ({"age_band": "12-18"}, "age_band"),
             ({"starts_at": "2025-03-14T14:00:00"}, "starts_at"),
             ({"starts_at": "tomorrow"}, "starts_at"),
             ({"ends_at": "2025-03-14T13:00:00+01:00"}, "ends_at"),

@@ -11,7 +11,7 @@ from events import Metadata, RecordedEvent
 from events.sessions import fold_session
 from tests.api.test_activities import PLAN, events_of, haarlem, plan, put  # noqa: F401
 
-CHECK_IN = {"role": "child", "age_band": "4-12", "district": "heemstede-zuid"}
+CHECK_IN = {"role": "child", "age_band": "4-11", "district": "heemstede-zuid"}
 SESSION_TYPES = (
     "SessionOpened",
     "SessionClosed",
@@ -76,6 +76,11 @@ class TestOpening:
             ({"activity_id": "x", "occurred_at": "2023-05-01T10:00:00+02:00"},
              "occurred_at"),
             ({"activity_id": "x", "visitor": "Jan"}, "visitor"),
+            ({"activity_id": "x", "session_id": ""}, "session_id"),
+            ({"activity_id": "x", "session_id": "a b"}, "session_id"),
+            ({"activity_id": "x", "session_id": "sessie/1"}, "session_id"),
+            ({"activity_id": "x", "session_id": "x" * 65}, "session_id"),
+            ({"activity_id": "x", "session_id": 12}, "session_id"),
         ],
     )  # fmt: skip
     def test_bad_input_is_named(self, api, app, body, field):
@@ -83,6 +88,37 @@ class TestOpening:
         assert response.status_code == 422
         assert field in [e["field"] for e in response.json["errors"]]
         assert events_of(app, "SessionOpened") == []
+
+    def test_a_client_made_session_id_names_the_session(self, api, app):
+        activity_id = plan(api)
+        sid = uuid.uuid4().hex
+        body = {"activity_id": activity_id, "session_id": sid}
+        response = api.post("/sessions", body, as_="tablet")
+        assert response.status_code == 201, response.json
+        assert (response.json["id"], response.json["stream"]) == (sid, f"session-{sid}")
+        [event] = events_of(app, "SessionOpened")
+        assert (event.stream_id, event.data["session_id"]) == (f"session-{sid}", sid)
+        assert state(api, sid)["status"] == "open"
+
+    def test_a_session_id_taken_is_409_naming_it(self, api, app):
+        sid = "tablet-3_2025-03-14_1"
+        body = {"activity_id": plan(api), "session_id": sid}
+        assert api.post("/sessions", body, as_="tablet").status_code == 201
+        for again in (body, {**body, "activity_id": plan(api)}):
+            response = api.post("/sessions", again, as_="tablet")
+            assert response.status_code == 409
+            assert response.content_type == "application/problem+json"
+            assert response.json["type"] == "/problems/session-id-taken"
+            assert "session_id" in response.json["detail"]
+        assert len(events_of(app, "SessionOpened")) == 1
+
+    def test_a_keyed_retry_under_a_session_id_gets_the_first_answer(self, api, app):
+        body = {"activity_id": plan(api), "session_id": uuid.uuid4().hex}
+        first = api.post("/sessions", body, as_="tablet", key="open-offline-1")
+        again = api.post("/sessions", body, as_="tablet", key="open-offline-1")
+        assert first.status_code == again.status_code == 201
+        assert again.json == first.json
+        assert len(events_of(app, "SessionOpened")) == 1
 
 
 class TestCheckIns:
@@ -105,7 +141,7 @@ class TestCheckIns:
     def test_check_ins_are_counted_live_and_retractions_leave_them(self, api, app):
         session_id = open_session(api)
         first = check_in(api, session_id)
-        check_in(api, session_id, role="parent", age_band="30-65")
+        check_in(api, session_id, role="parent", age_band="30-64")
         check_in(api, session_id, district=None)
         path = f"/sessions/{session_id}/checkins/{first}/retract"
         assert (
@@ -117,7 +153,7 @@ class TestCheckIns:
         shown = state(api, session_id, as_="viewer")
         assert (shown["checkins"], shown["participants"]) == (2, 2)
         assert shown["by_role"] == {"child": 1, "parent": 1}
-        assert shown["by_age_band"] == {"4-12": 1, "30-65": 1}
+        assert shown["by_age_band"] == {"4-11": 1, "30-64": 1}
         assert len(events_of(app, "ParticipantCheckedIn")) == 3  # nothing is deleted
 
     def test_a_retraction_twice_or_of_nothing_is_refused(self, api):
@@ -355,7 +391,7 @@ class TestFolding:
                         goal_codes=["1.4"], municipality="m", branch="b")  # fmt: skip
 
     def test_check_ins_less_retractions_and_the_latest_headcount(self):
-        tap = recorded(2, "ParticipantCheckedIn", role="adult", age_band="30-65")
+        tap = recorded(2, "ParticipantCheckedIn", role="adult", age_band="30-64")
         history = [
             self.opened(),
             tap,

@@ -69,7 +69,7 @@ class Writer:
             refugee = rng.random() < 0.3
             group = "refugee" if refugee else None
             tap = ParticipantCheckedIn(
-                **HERE, session_id=sid, role="adult", age_band="30-65",
+                **HERE, session_id=sid, role="adult", age_band="30-64",
                 new_target_group=group,
             )  # fmt: skip
             new = self.add(tap, start + timedelta(minutes=5))

@@ -262,7 +262,7 @@ class HalfYear:
         session.checkins.append(checkin)
         body = {
             "role": rng.choice(["child", "parent", "adult"]),
-            "age_band": rng.choice(["4-12", "30-65", "65+"]),
+            "age_band": rng.choice(["4-11", "30-64", "65+"]),
             "occurred_at": self.stamp(when),
         }
         if checkin.new_target_group:

@@ -78,7 +78,7 @@ class TestIdo:
 
 class TestSessions:
     def test_an_unknown_session_is_not_found_by_its_field(self, services):
-        checkin = CheckIn(role="adult", age_band="30-65")
+        checkin = CheckIn(role="adult", age_band="30-64")
         with pytest.raises(NotFound) as refused:
             check_in(services, STAFF, "nope", checkin, uuid.uuid4())
         assert refused.value.field == "session_id"

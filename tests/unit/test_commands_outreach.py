@@ -34,7 +34,7 @@ PLAN = act.Plan(
     kind="reading_aloud",
     goal_codes=["1.2"],
     target_group="children",
-    age_band="4-12",
+    age_band="4-11",
     starts_at=datetime(2025, 3, 20, 13, 0, tzinfo=UTC),
     ends_at=datetime(2025, 3, 20, 14, 0, tzinfo=UTC),
 )
