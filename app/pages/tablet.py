@@ -103,6 +103,7 @@ def strings() -> dict[str, str]:
         ),
         "closed_already": _("This session was closed already."),
         "refused": _("{n} tap(s) were refused: {what}"),
+        "open_refused": _("This session could not be opened: {what}"),
         "session_unknown": _(
             "This session is not known on this tablet. Go back to the start screen."
         ),
@@ -255,6 +256,7 @@ def _page_data(session: dict[str, Any] | None = None) -> dict[str, Any]:
         "urls": {
             "batch": "/api/v1/sync/batch",
             "session": "/api/v1/sessions/",
+            "sessions": "/api/v1/sessions",
             "csrf": "/tablet/csrf",
             "start": "/tablet",
             "session_page": "/tablet/sessie/",

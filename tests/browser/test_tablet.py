@@ -54,11 +54,16 @@ def of_session(found: list, session_id: str) -> list:
 
 
 def ready(page) -> None:
-    """The page is drawn and its service worker controls it."""
-    # The first start of a service worker is slow on a busy machine.
-    page.wait_for_function(
-        "navigator.serviceWorker.controller !== null", timeout=60_000
-    )
+    """The page is drawn and its service worker controls it.
+
+    clients.claim() takes only the pages that exist when the worker starts: a
+    page that was loading just then is taken over by its next load (as a
+    tablet's next visit would be), so the test loads it once more.
+    """
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    if not page.evaluate("navigator.serviceWorker.controller !== null"):
+        page.reload()
+        page.wait_for_function("navigator.serviceWorker.controller !== null")
     page.wait_for_function("document.getElementById('sync-status').textContent !== ''")
 
 
@@ -126,6 +131,7 @@ def indicator(api, goal: str, code: str, period: str) -> dict:
 
 
 class TestOffline:
+    @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
     def test_taps_made_offline_and_a_reload_reach_the_store_once(
         self, page, app, api, pair
     ):
@@ -274,6 +280,20 @@ class TestTogether:
         for tablet in (page, other):
             sync_now(tablet)  # reads the session again: the other's taps too
             count_is(tablet, 12)
+        # The start screen reads today's counts after each sync: both land there.
+        other.get_by_role("link", name="Alle sessies").click()
+        other.wait_for_url("**/tablet")
+        card = other.locator(f'[data-session-id="{session}"] .card-count')
+        tap_on_page = page.get_by_role("button", name="Kind", exact=True)
+        tap_on_page.wait_for()
+        tap(page, "65+", "Kind")
+        waiting(page, 0)
+        other.evaluate("window.biebTablet.refresh()")
+        other.wait_for_function(
+            f"document.querySelector('[data-session-id=\"{session}\"] .card-count')"
+            ".textContent === '13'"
+        )
+        assert card.inner_text() == "13"
         other_context.close()
 
 
@@ -353,12 +373,33 @@ class TestErrors:
         assert not page.locator(".tap-band").first.is_visible()
         assert not of_session(events(app, CHECKIN), session)
 
+    def test_a_stale_csrf_token_is_renewed_not_taken_for_a_revoked_tablet(
+        self, page, app, api, pair
+    ):
+        pair(page, "tablet")
+        plan(api, app, "Voorleesuur")
+        page.goto("/tablet")
+        ready(page)
+        session = start(page, "Voorleesuur")
+        waiting(page, 0)
+        # Flask's own session cookie holds the CSRF secret: without it the
+        # page's token is refused (403, /problems/csrf) until renewed.
+        kept = [c for c in page.context.cookies() if c["name"] != "session"]
+        page.context.clear_cookies()
+        page.context.add_cookies(kept)
+        refused = []
+        page.on("response", lambda r: r.status == 403 and refused.append(r.url))
+        tap(page, "4-11", "Kind")
+        waiting(page, 0)
+        assert refused and "/tablet/sessie/" in page.url
+        assert len(of_session(events(app, CHECKIN), session)) == 1
+
     def test_a_lost_network_says_the_taps_wait(self, page, app, api, pair):
         pair(page, "tablet")
         plan(api, app, "Film")
         page.goto("/tablet")
         ready(page)
-        start(page, "Film")
+        session = start(page, "Film")
         waiting(page, 0)
         page.context.set_offline(True)
         tap(page, "18-29", "Volwassene")
@@ -368,8 +409,26 @@ class TestErrors:
             "Geen verbinding. 1 wachtend: ze worden verstuurd zodra het netwerk "
             "terug is."
         )
+        shoot(page, "tablet-session-offline")
         page.context.set_offline(False)
         waiting(page, 0)
+
+        # Closed with a typed headcount: it replaces the taps in the figures.
+        page.get_by_role("button", name="Sessie sluiten").click()
+        field = page.get_by_label("Geteld aantal aanwezigen (optioneel)")
+        dialog = page.locator("#close-dialog")
+        field.fill("-3")
+        dialog.get_by_role("button", name="Sessie sluiten").click()
+        assert "heel getal" in dialog.locator("#headcount-error").inner_text()
+        assert field.get_attribute("aria-invalid") == "true"
+        field.fill("25")
+        dialog.get_by_role("button", name="Sessie sluiten").click()
+        page.wait_for_url("**/tablet")
+        waiting(page, 0)
+        [closed] = of_session(events(app, CLOSED), session)
+        assert closed.data["headcount"] == 25
+        project(app)
+        assert indicator(api, "1.2", "participants", half_year(app))["value"] == 25
 
 
 class TestLooks:
@@ -422,3 +481,13 @@ class TestLooks:
         [checkin] = events(app, CHECKIN)
         assert checkin.data["role"] == "professional"
         assert checkin.data["age_band"] == "0-3"
+
+
+def test_the_service_worker_is_served_for_the_tablet_pages(app):
+    answer = app.test_client().get("/tablet/sw.js")
+    assert answer.status_code == 200
+    assert answer.headers["Service-Worker-Allowed"] == "/tablet"
+    assert answer.mimetype == "application/javascript"
+    body = answer.get_data(as_text=True)
+    assert "__VERSION__" not in body and "__PRECACHE__" not in body
+    assert '"/tablet/sessie/"' in body and '"/static/js/queue.js"' in body

@@ -356,15 +356,23 @@
     return error;
   }
 
+  /* Whether the server refused the page's CSRF token (a 403 problem of type
+   * /problems/csrf): not a revoked tablet, only a token to renew. */
+  function csrfRefused(response) {
+    if (response.status !== 403 && response.status !== 400) return Promise.resolve(false);
+    return response.clone().json().then(function (problem) {
+      return /\/csrf$/.test(String(problem.type || ""));
+    }, function () { return false; });
+  }
+
   /* Send the items (in order); resolve with the answer's body, or throw. */
   function send(items) {
     var body = { items: items.map(function (r) { return r.item; }) };
     return post(config.urls.batch, body).then(function (response) {
-      if (response.status === 400) {
-        // The CSRF token was refused (the only 400 this endpoint gives): renew once.
+      return csrfRefused(response).then(function (refused) {
+        if (!refused) return response;
         return refreshToken().then(function () { return post(config.urls.batch, body); });
-      }
-      return response;
+      });
     }).then(function (response) {
       if (revokedStatus(response)) throw revoked();
       if (response.status !== 200) {
@@ -387,12 +395,18 @@
     });
   }
 
-  /* Settle a batch's answer: answered items leave the queue, in one transaction. */
+  /* Settle a batch's answer: answered items leave the queue, in one transaction.
+   * An answer that settles nothing is a fault: tried again later, not at once. */
   function settle(items, body) {
     var byId = {};
     (body.results || []).forEach(function (result) { byId[String(result.id)] = result; });
     var refusals = [];
     var counted = {};
+    if (!items.some(function (r) { return byId[r.id]; })) {
+      var error = new Error("an answer without these items");
+      error.server = true;
+      return Promise.reject(error);
+    }
     return tx(["queue", "taps", "meta", "sessions"], "readwrite", function (s) {
       items.forEach(function (r) {
         var result = byId[r.id];
@@ -421,6 +435,7 @@
           if (!session) return;
           session.server_count = (session.server_count || 0) + counted[sessionId];
           session.server_known = true;
+          session.seen_at = Date.now();
           s.sessions.put(session);
         });
       }));
@@ -429,9 +444,11 @@
 
   function sendAll() {
     var refusals = [];
+    var batches = 0;
     function next() {
       return queued().then(function (items) {
-        if (!items.length) return { sent: true, refusals: refusals };
+        if (!items.length) return { batches: batches, refusals: refusals };
+        batches += 1;
         var batch = items.slice(0, BATCH);
         return markSending(batch)
           .then(function () { return send(batch); })
@@ -493,7 +510,13 @@
       return sendAll().then(function (result) {
         lastError = null;
         failures = 0;
-        return readWatched().then(function () { return result; });
+        return readWatched().then(function (read) {
+          // In touch with the server and nothing left behind: synchronised now.
+          if (!read && !result.batches) return result;
+          return tx(["meta"], "readwrite", function (s) {
+            setMeta(s, "last_sync", Date.now());
+          }).then(function () { return result; });
+        });
       });
     }).then(function (result) {
       if (result === "busy") {
@@ -538,6 +561,28 @@
     });
   }
 
+  var KEEP_TAPS = 2 * 24 * 3600 * 1000; // undo reaches back a day or two, no further
+  var KEEP_SESSIONS = 14 * 24 * 3600 * 1000;
+
+  /* Forget old taps and sessions; never what still waits to be sent. */
+  function prune() {
+    var now = Date.now();
+    return tx(["queue", "taps", "sessions"], "readwrite", function (s) {
+      return Promise.all([all(s.queue), all(s.taps), all(s.sessions)]).then(function (r) {
+        var waiting = {};
+        r[0].forEach(function (q) { waiting[q.id] = true; waiting[q.session_id] = true; });
+        r[1].forEach(function (t) {
+          if (now - t.at > KEEP_TAPS && !waiting[t.id]) s.taps.delete(t.id);
+        });
+        r[2].forEach(function (session) {
+          if (now - (session.seen_at || 0) > KEEP_SESSIONS && !waiting[session.session_id]) {
+            s.sessions.delete(session.session_id);
+          }
+        });
+      });
+    });
+  }
+
   function start(options) {
     config.urls = options.urls;
     config.csrfToken = options.csrfToken || "";
@@ -555,7 +600,7 @@
         if ((items.length || watched) && !retryTimer) sync();
       });
     }, 15000);
-    return openDb().then(function () {
+    return openDb().then(prune).then(function () {
       changed();
       return sync();
     });

@@ -92,21 +92,28 @@
   function refusedText(refusals) {
     var closed = refusals.filter(function (r) { return r.kind === "checkin" && r.status === 409; });
     var closedAgain = refusals.filter(function (r) { return r.kind === "session_close" && r.status === 409; });
-    var other = refusals.filter(function (r) { return closed.indexOf(r) === -1 && closedAgain.indexOf(r) === -1; });
+    var notOpened = refusals.filter(function (r) { return r.kind === "session_open"; });
+    var other = refusals.filter(function (r) {
+      return closed.indexOf(r) === -1 && closedAgain.indexOf(r) === -1 && notOpened.indexOf(r) === -1;
+    });
     var parts = [];
+    if (notOpened.length) parts.push(fill(S.open_refused, { what: details(notOpened) }));
     if (closed.length) parts.push(fill(S.closed_meanwhile, { n: closed.length }));
     if (closedAgain.length) parts.push(S.closed_already);
-    if (other.length) {
-      var what = [];
-      other.forEach(function (r) {
-        (r.errors || []).forEach(function (e) {
-          var text = (e.field ? e.field + ": " : "") + (e.detail || "");
-          if (what.indexOf(text) === -1) what.push(text);
-        });
-      });
-      parts.push(fill(S.refused, { n: other.length, what: what.join("; ") || String(other[0].status) }));
-    }
+    if (other.length) parts.push(fill(S.refused, { n: other.length, what: details(other) }));
     return parts.join(" ");
+  }
+
+  /* The server's words on what it refused: the fields it names. */
+  function details(refusals) {
+    var what = [];
+    refusals.forEach(function (r) {
+      (r.errors || []).forEach(function (e) {
+        var text = (e.field ? e.field + ": " : "") + (e.detail || "");
+        if (what.indexOf(text) === -1) what.push(text);
+      });
+    });
+    return what.join("; ") || String(refusals[0].status);
   }
 
   function disableAll() {
@@ -142,11 +149,38 @@
       });
     });
 
+    var lastSync = null;
+    var latest = null;
+
     function draw(state) {
+      latest = state;
       renderStatus(state);
       Q.sessions().then(function (known) { drawSessions(known, state.items); });
+      if (state.lastSync && state.lastSync !== lastSync) {
+        lastSync = state.lastSync;
+        readCounts();
+      }
     }
     Q.subscribe(draw);
+
+    /* After a sync, today's counts as the server has them (this tablet's taps
+     * and every other's): the page's own are as old as the page. */
+    function readCounts() {
+      var url = data.urls.sessions + "?date=" + encodeURIComponent(root.getAttribute("data-day"));
+      fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" }, cache: "no-store" })
+        .then(function (response) { return response.ok ? response.json() : []; })
+        .then(function (found) {
+          found.forEach(function (session) {
+            var count = document.querySelector('#session-list [data-session-id="' +
+              CSS.escape(session.session_id) + '"] .card-count');
+            if (count) count.setAttribute("data-server-count", String(session.checkins));
+          });
+          if (latest) draw(latest);
+        })
+        .catch(function () {});
+    }
+    window.setInterval(function () { if (navigator.onLine) readCounts(); }, 30000);
+    window.biebTablet.refresh = readCounts;
   }
 
   /* The server's list, with what this tablet knows better: sessions it opened
@@ -241,8 +275,14 @@
       setPressed(chips, "data-new-group", null);
     }
 
+    function hideTaps() {
+      Array.prototype.forEach.call(root.querySelectorAll("[data-tap-area]"), function (area) {
+        area.hidden = true;
+      });
+    }
+
     function showClosed(text) {
-      document.getElementById("tap-area").hidden = true;
+      hideTaps();
       var panel = document.getElementById("closed-panel");
       if (text) document.getElementById("closed-text").textContent = text;
       panel.hidden = false;
@@ -407,7 +447,7 @@
     remembered.then(function () { return Q.getSession(sessionId); }).then(function (session) {
       if (!session) {
         showAlert(S.session_unknown);
-        document.getElementById("tap-area").hidden = true;
+        hideTaps();
         return;
       }
       current = session;
@@ -429,10 +469,10 @@
       console.warn("service worker", error);
     });
   }
+  window.biebTablet = { queue: Q };
   Q.subscribe(renderStatus);
   Q.onSync(handleSync);
   if (root.getAttribute("data-screen") === "session") initSession(); else initStart();
   var token = document.querySelector('meta[name="csrf-token"]');
   Q.start({ urls: data.urls, csrfToken: token ? token.content : "" });
-  window.biebTablet = { queue: Q };
 })();
