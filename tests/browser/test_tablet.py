@@ -63,8 +63,10 @@ def ready(page) -> None:
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     if not page.evaluate("navigator.serviceWorker.controller !== null"):
         page.reload()
-        page.wait_for_function("navigator.serviceWorker.controller !== null")
-    page.wait_for_function("document.getElementById('sync-status').textContent !== ''")
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.wait_for_function(
+        "() => document.getElementById('sync-status').textContent !== ''"
+    )
 
 
 def waiting(page, count: int, timeout: int = WAIT) -> None:
@@ -73,7 +75,7 @@ def waiting(page, count: int, timeout: int = WAIT) -> None:
 
 def count_is(page, value: int, timeout: int = WAIT) -> None:
     page.wait_for_function(
-        f"document.getElementById('count').textContent.trim() === '{value}'",
+        f"() => document.getElementById('count').textContent.trim() === '{value}'",
         timeout=timeout,
     )
 
@@ -290,8 +292,8 @@ class TestTogether:
         waiting(page, 0)
         other.evaluate("window.biebTablet.refresh()")
         other.wait_for_function(
-            f"document.querySelector('[data-session-id=\"{session}\"] .card-count')"
-            ".textContent === '13'"
+            "() => document.querySelector("
+            f"'[data-session-id=\"{session}\"] .card-count').textContent === '13'"
         )
         assert card.inner_text() == "13"
         other_context.close()
@@ -362,9 +364,14 @@ class TestErrors:
         ready(page)
         session = start(page, "Taalsoos")
         waiting(page, 0)
+        # Offline while staff close it, so the page cannot learn of the close
+        # before the tap: it hears of it from the sync answer.
+        page.context.set_offline(True)
         closed = api.post(f"/sessions/{session}/close", {}, as_="staff")
         assert closed.status_code == 201, closed.json
         tap(page, "30-64", "Volwassene")
+        waiting(page, 1)
+        page.context.set_offline(False)
         waiting(page, 0)
         alert = page.get_by_role("alert")
         alert.filter(has_text="Deze sessie is intussen gesloten").wait_for()
