@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, has_request_context, request
 
-from app import agreements, api, auth, health, idempotency, metrics, pages
+from app import (
+    agreements,
+    api,
+    auth,
+    health,
+    hygiene,
+    idempotency,
+    limits,
+    metrics,
+    pages,
+)
+from app.api import ids
 from app.background import celery_init_app
 from app.commands import Services
 from app.config import Config
@@ -44,7 +55,14 @@ def create_app(config: Config | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(config.instance_dir))
     app.config.update(SECRET_KEY=config.secret_key, TESTING=config.testing, **OPENAPI)
     app.extensions["bieb_config"] = config
-    app.extensions["store"] = SqlEventStore(create_store_engine(config.database_url))
+    # Requests may not wait long on the database; the workers and commands
+    # this app also serves may (long reports, rebuilds, migrations).
+    limit = config.db_timeout_seconds or None
+    engine = create_store_engine(
+        config.database_url,
+        limit=lambda: limit if has_request_context() else None,
+    )
+    app.extensions["store"] = SqlEventStore(engine)
     app.extensions["agreements"] = agreements.load_all()
     celery_init_app(app, config)
     app.extensions["services"] = Services(
@@ -57,14 +75,17 @@ def create_app(config: Config | None = None) -> Flask:
     # Order matters: the request id first, then who is asking, then whether
     # this is a retry of a write already answered.
     app.before_request(_start_request)
+    limits.init_app(app)  # size, depth and characters, before any lookup
     app.before_request(auth.load_account)
     app.before_request(auth.protect_cookie_writes)
     app.before_request(idempotency.replay_or_continue)
     app.after_request(idempotency.remember)
     app.after_request(_finish_request)
+    hygiene.init_app(app)  # security headers on every answer
 
     app.register_blueprint(health.bp)
     app.register_blueprint(metrics.bp)
+    ids.register(app, rest_api)  # <id:...> in the routes below
     rest_api.init_app(app)
     api.register(rest_api)
     register_domain_errors(app)

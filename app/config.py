@@ -56,6 +56,9 @@ class Config:
     report_recipients: str = field(default="", repr=False)
     bind: str = "127.0.0.1:8000"
     catch_up_seconds: int = 30
+    # Longest a web request waits on one statement (0: no limit); workers,
+    # reports and migrations are not limited (events/store/engine.py).
+    db_timeout_seconds: int = 5
     # When the scheduler compiles and sends the reports, local time: "MM-DD HH:MM".
     half_year_report_at: str = "07-01 07:00"
     annual_report_at: str = "01-02 07:00"

@@ -13,10 +13,13 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
+import psycopg
 from flask import Flask, Response, json
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from marshmallow import Schema, fields
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.commands.errors import Conflict, Invalid, NotFound, Refused
@@ -31,6 +34,9 @@ from events.store import (
 log = logging.getLogger(__name__)
 
 PROBLEM = "application/problem+json"
+
+# How long a client should wait before retrying when the database is away.
+DATABASE_RETRY_AFTER = "5"
 
 
 def problem(
@@ -189,3 +195,41 @@ def register_domain_errors(app: Flask) -> None:
     def _personal(error: PersonalDataFound) -> Response:
         _, errors = refusal(error)
         return problem(422, "Personal data", PERSONAL, "personal-data", errors)
+
+    register_database_errors(app)
+
+
+def database_unavailable(error: Exception) -> bool:
+    """Is this the database being away (down, frozen, cut off, too slow)?
+
+    Connection failures, lost connections, timeouts and cancelled statements
+    (statement_timeout) are; a refused constraint or a bad query is not.
+    """
+    if isinstance(error, psycopg.OperationalError | PoolTimeout):
+        return True
+    if isinstance(error, DBAPIError):
+        return error.connection_invalidated or isinstance(
+            error.orig, psycopg.OperationalError
+        )
+    return False
+
+
+def register_database_errors(app: Flask) -> None:
+    """A database that is away: 503 problem+json with Retry-After, never a 500.
+
+    Also for the before_request hooks (the account and idempotency lookups),
+    whose errors reach these handlers too. The driver's text stays in the log.
+    """
+
+    def _unavailable(error: Exception) -> Response:
+        if not database_unavailable(error):
+            raise error  # any other database error stays a 500
+        log.warning("database unavailable: %s", error.__class__.__name__,
+                    exc_info=error)  # fmt: skip
+        detail = "The database is not available. Try again shortly."
+        headers = {"Retry-After": DATABASE_RETRY_AFTER}
+        return problem(503, "Service Unavailable", detail, "database-unavailable",
+                       headers=headers)  # fmt: skip
+
+    for kind in (DBAPIError, psycopg.OperationalError, PoolTimeout):
+        app.register_error_handler(kind, _unavailable)

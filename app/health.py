@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from celery import Celery
 from flask import Blueprint, current_app
 from sqlalchemy import Engine, text
 
+from app.errors import DATABASE_RETRY_AFTER
+
 bp = Blueprint("health", __name__)
+log = logging.getLogger(__name__)
 
 
 def database_health(engine: Engine) -> dict[str, Any]:
@@ -16,7 +20,9 @@ def database_health(engine: Engine) -> dict[str, Any]:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except Exception as error:  # any failure means "not healthy", reported as such
-        return {"ok": False, "backend": engine.dialect.name, "error": str(error)[:200]}
+        # The driver's text (host, user, database) goes to the log, not the body.
+        log.warning("database unhealthy: %s", error.__class__.__name__, exc_info=error)
+        return {"ok": False, "backend": engine.dialect.name, "error": "unavailable"}
     return {"ok": True, "backend": engine.dialect.name}
 
 
@@ -37,7 +43,7 @@ def livez() -> dict[str, str]:
 
 
 @bp.get("/healthz")
-def healthz() -> tuple[dict[str, Any], int]:
+def healthz() -> tuple[Any, ...]:
     """Database and broker status; 503 only when the database is down.
 
     A dead broker degrades the service but loses nothing: writes still commit and
@@ -52,4 +58,6 @@ def healthz() -> tuple[dict[str, Any], int]:
     else:
         status = "ok"
     body = {"status": status, "database": database, "broker": broker}
-    return body, 503 if status == "down" else 200
+    if status == "down":
+        return body, 503, {"Retry-After": DATABASE_RETRY_AFTER}
+    return body, 200

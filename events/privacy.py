@@ -9,13 +9,25 @@ What is detected, and how:
 
 - **bsn**: a Dutch citizen service number: 9 digits (or 8, a BSN whose leading
   zero was dropped) that pass the 11-test (elfproef). The digits may be written
-  in groups joined by single spaces, dots or dashes ("123.456.782",
-  "1234 56 782"). A longer run of digits is not a BSN.
-- **email**: local@domain.tld, case-insensitive, with plus-addressing and
-  subdomains. Obfuscated forms ("jan at example dot nl") are not detected.
+  in groups ("123.456.782", "1234 56 782", "111/222/333"). A longer run of
+  digits is not a BSN.
+- **email**: local@domain.tld, case-insensitive, with plus-addressing,
+  subdomains and international (non-ASCII) domains, and with the "@" spaced
+  on both sides ("jan @ example.nl"). Obfuscated forms ("jan at example dot
+  nl") are not detected.
 - **phone**: Dutch numbers (a leading 0 and 9 more digits, separators
-  ``space - . ( )`` allowed, e.g. "06-12345678", "(023) 512 34 56") and
-  international ones ("+" or "00", a country code, 8-13 more digits).
+  ``space - . ( )`` allowed, e.g. "06-12345678", "(023) 512 34 56",
+  "0 6 1 2 3 4 5 6 7 8") and international ones ("+" or "00", a country code,
+  8-13 more digits).
+
+The text is normalised first, so that what reads as a number to a person is
+one to the screen too: Unicode NFKC (full-width forms, no-break spaces), format
+characters (category Cf: zero-width spaces and joiners, soft hyphens,
+direction marks) and combining marks removed, every Unicode decimal digit
+(Arabic-Indic, Devanagari, ...) read as 0-9, every dash (category Pd, the minus
+sign) read as "-". Then the separators between two digits are joined into one:
+a run holding whitespace (a newline, a tab, " - ") becomes a space, any other
+run (a slash, an underscore, "--") a dash; a single space, dot or dash stays.
 
 Names are not detected: no pattern tells "Jan" from "januari"; the forms keep
 names out by having no field for them.
@@ -23,9 +35,10 @@ names out by having no field for them.
 Before phone numbers and BSNs are looked for, shapes that staff legitimately
 type and that would otherwise read as one are blanked: dates ("14-03-2025",
 "2025-03-14"), times ("10:30", "09.30"), year ranges ("2024-2027"), euro
-amounts ("€ 1.250.000"), valid IBANs, UUIDs and web addresses (ids in a URL
-are not BSNs). E-mail addresses are looked for in the text as typed, URLs
-included.
+amounts ("€ 1.250.000"), valid IBANs and ISBN-10s ending in X, UUIDs, and the
+address and path of a URL (ids in a path are not BSNs; the query and fragment,
+"?bsn=...", are percent-decoded and screened). E-mail addresses are looked for
+in the whole text, URLs included.
 
 Where in doubt it rejects: a false alarm costs staff a rephrase, a miss stays
 in the log for good. So any 8- or 9-digit number that passes the 11-test is a
@@ -44,7 +57,9 @@ import re
 import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
+from urllib.parse import unquote_plus
 
 __all__ = ["KINDS", "Finding", "find_personal_data", "is_valid_bsn", "screen"]
 
@@ -73,22 +88,70 @@ def is_valid_bsn(digits: str) -> bool:
     return total != 0 and total % 11 == 0
 
 
+# --- normalising -------------------------------------------------------------
+
+# The characters that may read differently: not ASCII, not a Latin-1 letter
+# (U+00C0-U+00FF: letters, and the signs for times and divided by), not the
+# euro sign.
+_NON_ASCII = re.compile(r"[^\x00-\x7f\u00c0-\u00ff\u20ac]")
+# The full stops IDNA reads as dots in a domain name (NFKC leaves U+3002 alone).
+_DOTS = frozenset("\u3002\uff61")
+
+
+@lru_cache(maxsize=4096)
+def _plain(char: str) -> str:
+    """One non-ASCII character as the screen reads it."""
+    category = unicodedata.category(char)
+    if category in ("Cf", "Mn", "Mc", "Me"):
+        return ""  # zero-width, soft hyphen, direction marks, combining marks
+    if category == "Nd":
+        return str(unicodedata.decimal(char))
+    if category == "Pd" or char == "\u2212":  # dashes, and the minus sign
+        return "-"
+    if char.isspace():
+        return " "
+    if char in _DOTS:
+        return "."
+    return char
+
+
+def _normalise(text: str) -> str:
+    """NFKC, then format characters gone, digits 0-9 and dashes "-"."""
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKC", text)
+    return _NON_ASCII.sub(lambda m: _plain(m.group()), text)
+
+
+# A digit and the separators after it, when they are not already one space, dot
+# or dash, and a digit follows.
+_JOIN = re.compile(r"[0-9](?:[\s./_-]{2,}|[^\S ]|[/_])(?=[0-9])")
+
+
+def _join(match: re.Match[str]) -> str:
+    digit, separators = match.group()[0], match.group()[1:]
+    return digit + (" " if any(c.isspace() for c in separators) else "-")
+
+
 # --- patterns ----------------------------------------------------------------
 
-# Digits are ASCII only ([0-9], not \d): text is NFKC-normalised first, which
-# turns full-width digits and no-break spaces into their plain forms.
+# Digits are ASCII only ([0-9], not \d): text is normalised first (above).
 
 # No digit, and no digit followed by a joining separator, on either side.
 _START = r"(?<![0-9])(?<![0-9][-./])"
 _END = r"(?![0-9])(?![-./][0-9])"
 
+# A domain label: letters and digits of any script, inner dashes; the "@"
+# unspaced or spaced on both sides ("zie @bieb.nl" is a handle, not an address).
+_LABEL = r"[^\W_](?:[\w-]{0,61}[^\W_])?"
 _EMAIL = re.compile(
-    r"(?<![\w.%+'-])[\w.%+'-]+@"
-    r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}",
+    r"(?<![\w.%+'-])[\w.%+'-]+(?:@|\s+@\s+)"
+    rf"(?:{_LABEL}\.)+(?:[^\W\d_]{{2,63}}|xn--[a-z0-9-]+)",
     re.IGNORECASE,
 )
 
-_URL = re.compile(r"(?:\bhttps?://|\bwww\.)\S+", re.IGNORECASE)
+# A web address: what may hold an id ends at "?" or "#"; the rest is a query.
+_URL = re.compile(r"(?:\bhttps?://|\bwww\.)[^\s?#]*(?P<query>[?#]\S*)?", re.IGNORECASE)
 
 _DAY = r"(?:0?[1-9]|[12][0-9]|3[01])"
 _MONTH = r"(?:0?[1-9]|1[0-2])"
@@ -105,17 +168,21 @@ _BENIGN = re.compile(
             rf"{_START}(?<![0-9] ){_DAY} {_MONTH} {_YEAR}{_END}",
             # 2025-03-14, 2025/3/14
             rf"{_START}{_YEAR}(?P<s2>[-./]){_MONTH}(?P=s2){_DAY}{_END}",
-            # 2024-2027, 2024/2025, 2024 - 2027 (or with an en dash)
-            rf"{_START}{_YEAR} ?[-/\u2013] ?{_YEAR}{_END}",
+            # 2024-2027, 2024/2025, 2024 - 2027 (any dash is "-" by now)
+            rf"{_START}{_YEAR} ?[-/] ?{_YEAR}{_END}",
             # schooljaar 2024 2025
             rf"{_START}(?<![0-9] ){_YEAR} {_YEAR}{_END}(?! [0-9])",
             # 10:30, 9.30, 10:30:15.248, 09.30-12.00, 10:30 - 12:00
-            rf"{_START}{_TIME}(?: ?[-\u2013] ?{_TIME})?(?![0-9])(?![-./:][0-9])",
+            rf"{_START}{_TIME}(?: ?- ?{_TIME})?(?![0-9])(?![-./:][0-9])",
             # € 1.250.000,00 and € 12,50
             r"€ ?[0-9]+(?:\.[0-9]{3})*(?:,(?:[0-9]+|-+))?",
         ]
     )
 )
+
+# An ISBN-10 whose check digit is X: its other 9 digits may pass the 11-test.
+# Blanked only when its own check (mod 11) holds.
+_ISBN10_X = re.compile(rf"{_START}[0-9](?:-?[0-9]){{8}}-?[Xx]\b")
 
 # The boundary is checked after the first letter, so that the search can skip
 # ahead to capitals (a pattern that opens with a look-behind is tried everywhere).
@@ -136,14 +203,14 @@ _HEX_NEIGHBOURS = frozenset("abcdefABCDEF-")
 _SEP = r"[ \-.()]{0,3}"
 _PHONE = re.compile(
     # Dutch: 0, a second digit (an area code has two or more), 8 more digits
-    rf"(?<![0-9+])(?<![0-9][-.])\(?0[0-9](?:{_SEP}[0-9]){{8}}(?![0-9])(?![-.][0-9])"
+    rf"(?<![0-9+])(?<![0-9][-.])\(?0 ?[0-9](?:{_SEP}[0-9]){{8}}(?![0-9])(?![-.][0-9])"
     # international: + or 00, a country code, 8-13 more digits (9-15 in all)
     rf"|(?<![0-9+])(?:\+|00) ?[1-9](?:{_SEP}[0-9]){{8,14}}(?![0-9])(?![-.][0-9])"
 )
 
 # A stretch of digits, separators and the signs that open a phone number or an
 # amount: no pattern below reaches beyond one.
-_SEGMENT = re.compile(r"[0-9+(€][0-9 .\-/:()+€\u2013]*")
+_SEGMENT = re.compile(r"[0-9+(€][0-9\s.\-/_:()+€Xx]*")
 # Digit groups joined by single spaces, dots or dashes.
 _NUMBER_RUN = re.compile(r"[0-9]+(?:[ .\-][0-9]+)*")
 _NON_DIGITS = re.compile(r"[^0-9]+")
@@ -156,9 +223,12 @@ _BLANK = "#"  # no digit, no separator: what is blanked joins nothing
 
 def find_personal_data(text: str) -> list[str]:
     """The kinds of personal data in one string, sorted and unique; [] if clean."""
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
+    text = _normalise(text)
     kinds: set[str] = set()
+    has_url = "://" in text or "www." in text or "WWW." in text
+    if has_url:
+        # The query of a URL decoded behind it: "?mail=jan%40example.nl".
+        text = _URL.sub(_with_query_decoded, text)
     if "@" in text and _EMAIL.search(text):
         kinds.add("email")
         text = _EMAIL.sub(_BLANK, text)
@@ -169,14 +239,17 @@ def find_personal_data(text: str) -> list[str]:
     if not segments:
         return sorted(kinds)
     masked = _IBAN.sub(_blank_valid_iban, text)
-    if "://" in text or "www." in text or "WWW." in text:
-        masked = _URL.sub(_BLANK, masked)
+    if has_url:
+        masked = _URL.sub(_blank_url_path, masked)
     if any(_maybe_in_identifier(text, match) for match in segments):
         masked = _IDENTIFIER.sub(_BLANK, masked)
     if masked != text:
         segments = _long_segments(masked)
     for match in segments:
-        segment = _BENIGN.sub(_BLANK, match.group())
+        segment = _JOIN.sub(_join, match.group())
+        segment = _BENIGN.sub(_BLANK, segment)
+        if "X" in segment or "x" in segment:
+            segment = _ISBN10_X.sub(_blank_valid_isbn10, segment)
         if _PHONE.search(segment):
             kinds.add("phone")
             segment = _PHONE.sub(_BLANK, segment)
@@ -241,6 +314,26 @@ def _contains_bsn(text: str) -> bool:
 def _is_bsn_candidate(written: str) -> bool:
     digits = _NON_DIGITS.sub("", written)
     return len(digits) in (8, 9) and is_valid_bsn(digits)
+
+
+def _with_query_decoded(match: re.Match[str]) -> str:
+    """A URL, and its percent-decoded query after it as text of its own."""
+    query = match.group("query")
+    if not query or ("%" not in query and "+" not in query):
+        return match.group()
+    return f"{match.group()} {_normalise(unquote_plus(query))} "
+
+
+def _blank_url_path(match: re.Match[str]) -> str:
+    """A URL's address and path blanked; its query stays to be screened."""
+    return _BLANK + " " + (match.group("query") or "")
+
+
+def _blank_valid_isbn10(match: re.Match[str]) -> str:
+    """An ISBN-10 with a valid check (X counts 10) is a book, not a BSN."""
+    digits = [int(c) for c in match.group() if c.isdigit()]
+    total = sum((10 - i) * d for i, d in enumerate(digits)) + 10
+    return _BLANK if total % 11 == 0 else match.group()
 
 
 def _blank_valid_iban(match: re.Match[str]) -> str:

@@ -85,7 +85,7 @@ class Activities(MethodView):
         return answered(activities.plan_activity(services(), caller(), plan))
 
 
-@blp.route("/<activity_id>")
+@blp.route("/<id:activity_id>")
 class ActivityView(MethodView):
     @requires(*SEEING)
     @blp.response(200, ActivityOutSchema)
@@ -102,7 +102,7 @@ class ActivityView(MethodView):
         return answered(recorded)
 
 
-@blp.route("/<activity_id>/cancel")
+@blp.route("/<id:activity_id>/cancel")
 class CancelActivity(MethodView):
     @requires(*STAFF)
     @blp.arguments(CancelSchema)

@@ -74,7 +74,7 @@ class CommunicationSummary(MethodView):
         return {"period": query["period"], "total": len(items), "by_channel": counts}
 
 
-@blp.route("/communications/<item_id>/retract")
+@blp.route("/communications/<id:item_id>/retract")
 class RetractCommunication(MethodView):
     @requires(*STAFF)
     @blp.arguments(RetractSchema)

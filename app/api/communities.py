@@ -97,7 +97,7 @@ class Communities(MethodView):
         return answered(communities.register_community(services(), caller(), community))
 
 
-@blp.route("/communities/<community_id>")
+@blp.route("/communities/<id:community_id>")
 class Community(MethodView):
     @requires(*READERS)
     @blp.response(200, CommunityOutSchema)
@@ -109,7 +109,7 @@ class Community(MethodView):
         return community_out(state, datetime.now(UTC), held)
 
 
-@blp.route("/communities/<community_id>/end")
+@blp.route("/communities/<id:community_id>/end")
 class EndCommunity(MethodView):
     @requires(*STAFF)
     @blp.arguments(EndSchema)
@@ -120,7 +120,7 @@ class EndCommunity(MethodView):
         return answered(recorded)
 
 
-@blp.route("/communities/<community_id>/meetings")
+@blp.route("/communities/<id:community_id>/meetings")
 class Meetings(MethodView):
     @requires(*STAFF)
     @blp.arguments(MeetingSchema)
@@ -131,7 +131,7 @@ class Meetings(MethodView):
         return answered(recorded)
 
 
-@blp.route("/communities/<community_id>/meetings/<meeting_id>/retract")
+@blp.route("/communities/<id:community_id>/meetings/<id:meeting_id>/retract")
 class RetractMeeting(MethodView):
     @requires(*STAFF)
     @blp.arguments(RetractSchema)

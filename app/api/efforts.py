@@ -57,7 +57,7 @@ class Efforts(MethodView):
         return answered(efforts.note_effort(services(), caller(), note))
 
 
-@blp.route("/efforts/<note_id>/retract")
+@blp.route("/efforts/<id:note_id>/retract")
 class RetractEffort(MethodView):
     @requires(*STAFF)
     @blp.arguments(RetractSchema)

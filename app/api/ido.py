@@ -58,7 +58,7 @@ class Questions(MethodView):
         return answered(ido.log_question(services(), caller(), question))
 
 
-@blp.route("/questions/<question_id>")
+@blp.route("/questions/<id:question_id>")
 class Question(MethodView):
     @requires(*READERS)
     @blp.response(200, QuestionOutSchema)
@@ -67,7 +67,7 @@ class Question(MethodView):
         return shown(stream_in_reach(f"ido-{question_id}")[0])
 
 
-@blp.route("/questions/<question_id>/retract")
+@blp.route("/questions/<id:question_id>/retract")
 class RetractQuestion(MethodView):
     @requires(*STAFF)
     @blp.arguments(RetractSchema)

@@ -57,7 +57,7 @@ class Partners(MethodView):
         return answered(partners.join(services(), caller(), partnership))
 
 
-@blp.route("/partners/<partner_id>")
+@blp.route("/partners/<id:partner_id>")
 class Partner(MethodView):
     @requires(*READERS)
     @blp.response(200, PartnerOutSchema)
@@ -68,7 +68,7 @@ class Partner(MethodView):
         return partner_out(state, datetime.now(UTC))
 
 
-@blp.route("/partners/<partner_id>/leave")
+@blp.route("/partners/<id:partner_id>/leave")
 class LeavePartner(MethodView):
     @requires(*STAFF)
     @blp.arguments(EndSchema)

@@ -63,7 +63,7 @@ class Reports(MethodView):
         ]
 
 
-@blp.route("/<report_id>.<any(html, pdf):kind>")
+@blp.route("/<id:report_id>.<any(html, pdf):kind>")
 class ReportDocument(MethodView):
     @requires(*READERS)
     @blp.response(200, content_type="application/pdf")

@@ -74,7 +74,7 @@ class Visitors(MethodView):
         return _post(data)
 
 
-@blp.route("/visitors/<sample_id>/retract")
+@blp.route("/visitors/<id:sample_id>/retract")
 class RetractVisitors(MethodView):
     @requires(*CHECK_IN)
     @blp.arguments(RetractSchema)
@@ -101,7 +101,7 @@ class Workplaces(MethodView):
         return _post(data)
 
 
-@blp.route("/workplaces/<sample_id>/retract")
+@blp.route("/workplaces/<id:sample_id>/retract")
 class RetractWorkplaces(MethodView):
     @requires(*CHECK_IN)
     @blp.arguments(RetractSchema)

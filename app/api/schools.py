@@ -49,7 +49,7 @@ class SchoolLessons(MethodView):
         return answered(schools.record_lesson(services(), caller(), lesson))
 
 
-@blp.route("/school-lessons/<lesson_id>/retract")
+@blp.route("/school-lessons/<id:lesson_id>/retract")
 class RetractSchoolLesson(MethodView):
     @requires(*STAFF)
     @blp.arguments(RetractSchema)
@@ -77,7 +77,7 @@ class AdviceConversations(MethodView):
         return answered(schools.record_advice(services(), caller(), conversation))
 
 
-@blp.route("/advice-conversations/<conversation_id>/retract")
+@blp.route("/advice-conversations/<id:conversation_id>/retract")
 class RetractAdviceConversation(MethodView):
     @requires(*STAFF)
     @blp.arguments(RetractSchema)

@@ -93,7 +93,7 @@ class Sessions(MethodView):
         return answered(sessions.open_session(services(), caller(), opening))
 
 
-@blp.route("/<session_id>")
+@blp.route("/<id:session_id>")
 class SessionView(MethodView):
     @requires(*SEEING)
     @blp.response(200, SessionOutSchema)
@@ -103,7 +103,7 @@ class SessionView(MethodView):
         return out(session, _title(session.activity_id))
 
 
-@blp.route("/<session_id>/close")
+@blp.route("/<id:session_id>/close")
 class CloseSession(MethodView):
     @requires(*CHECK_IN)
     @blp.arguments(SessionCloseSchema)
@@ -114,7 +114,7 @@ class CloseSession(MethodView):
         return answered(recorded)
 
 
-@blp.route("/<session_id>/headcount")
+@blp.route("/<id:session_id>/headcount")
 class Headcount(MethodView):
     @requires(*CHECK_IN)
     @blp.arguments(HeadcountSchema)
@@ -125,7 +125,7 @@ class Headcount(MethodView):
         return answered(command(services(), caller(), session_id, correction))
 
 
-@blp.route("/<session_id>/checkins")
+@blp.route("/<id:session_id>/checkins")
 class CheckIns(MethodView):
     @requires(*CHECK_IN)
     @blp.arguments(CheckInSchema)
@@ -137,7 +137,7 @@ class CheckIns(MethodView):
         return answered(command(services(), who, session_id, checkin, who.event_id()))
 
 
-@blp.route("/<session_id>/checkins/<checkin_id>/retract")
+@blp.route("/<id:session_id>/checkins/<id:checkin_id>/retract")
 class RetractCheckIn(MethodView):
     @requires(*CHECK_IN)
     @blp.arguments(RetractSchema)

@@ -10,11 +10,13 @@ log is answered as a duplicate with its original position.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import ValidationError
+from sqlalchemy.exc import DataError
 
 from app.auth import CHECK_IN, requires
 from app.callers import caller, services
@@ -26,6 +28,7 @@ from app.schemas.derive import input_schema
 from app.schemas.sync import SyncAnswerSchema, SyncBatchSchema
 from events.store import EventIdConflict, PersonalDataFound, WrongExpectedVersion
 
+log = logging.getLogger(__name__)
 blp = Blueprint("sync", __name__, url_prefix="/sync", description="Offline tablet sync")
 
 
@@ -52,6 +55,13 @@ def sync_item(item: Any, sessions: Sessions) -> dict[str, Any]:
             WrongExpectedVersion) as error:  # fmt: skip
         status, errors = refusal(error)
         return {"id": item_id, "status": status, "errors": errors}
+    except DataError:
+        # A value the database refuses that the schemas let through: this item
+        # is refused; the items before it stay written, the ones after still run.
+        log.warning("sync item refused by the database", exc_info=True)
+        error = {"field": "(item)", "in": "json",
+                 "detail": "holds a value that cannot be stored"}  # fmt: skip
+        return {"id": item_id, "status": 422, "errors": [error]}
     if result.replayed:
         return {"id": item_id, "status": 200, "duplicate": True,
                 "position": result.positions[0]}  # fmt: skip

@@ -5,14 +5,41 @@ The rules of a write live in its command (app/commands/); these only parse.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+# Control characters (C0, DEL, C1) but tab, newline and carriage return; and the
+# halves of a surrogate pair, which alone are no character (JSON's "\ud800").
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def text_problem(value: str) -> str | None:
+    """Why `value` is no text the register keeps, or None when it is."""
+    if SURROGATE.search(value):
+        return "is not valid text"
+    if CONTROL.search(value):
+        return "contains a control character"
+    return None
+
+
+class Text(fields.String):
+    """A JSON string of characters: no control characters (but tab, newline and
+    carriage return) and no unpaired surrogates, which no database stores."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        loaded = super()._deserialize(value, attr, data, **kwargs)
+        problem = text_problem(loaded)
+        if problem:
+            raise ValidationError(problem)
+        return loaded
+
 
 def text(max_length: int = 500, **kwargs: Any) -> fields.String:
     """Free text (screened for personal data when recorded)."""
-    return fields.String(validate=validate.Length(max=max_length), **kwargs)
+    return Text(validate=validate.Length(max=max_length), **kwargs)
 
 
 def not_blank(value: str) -> None:
@@ -21,7 +48,7 @@ def not_blank(value: str) -> None:
 
 
 def code(max_length: int = 100, **kwargs: Any) -> fields.String:
-    return fields.String(validate=validate.Length(min=1, max=max_length), **kwargs)
+    return Text(validate=validate.Length(min=1, max=max_length), **kwargs)
 
 
 def count(maximum: int = 100_000, minimum: int = 0, **kwargs: Any) -> fields.Integer:
@@ -51,8 +78,8 @@ class StrictBoolean(fields.Boolean):
 class PeriodQuerySchema(Schema):
     """?period=2025-H1&branch=heemstede"""
 
-    period = fields.String(required=True, metadata={"example": "2025-H1"})
-    branch = fields.String(
+    period = Text(required=True, metadata={"example": "2025-H1"})
+    branch = Text(
         load_default=None,
         metadata={"description": "One branch in reach; every one when left out."},
     )

@@ -23,7 +23,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from app.commands.formats import Parses
 from app.commands.inputs import Distinct, Doc, NotBlank
-from app.schemas.common import Number, StrictBoolean, not_blank
+from app.schemas.common import Number, StrictBoolean, Text, not_blank
 
 # Fields of every event that a listed record shows elsewhere, or never.
 HIDDEN = ("municipality",)
@@ -97,7 +97,7 @@ def _validators(hint: Any, markers: list[Any]) -> list[Any]:
 
 
 SCALARS: dict[Any, Any] = {
-    str: lambda **kw: fields.String(**kw),
+    str: lambda **kw: Text(**kw),
     int: lambda **kw: fields.Integer(strict=True, **kw),
     float: lambda **kw: Number(**kw),
     bool: lambda **kw: StrictBoolean(**kw),
@@ -120,7 +120,7 @@ def field_for(hint: Any, **options: Any) -> fields.Field:
         inner = field_for(typing.get_args(hint)[0])
         return fields.List(inner, **options)
     if typing.get_origin(hint) is Literal:
-        return fields.String(**options)
+        return Text(**options)
     if dataclasses.is_dataclass(hint):
         return fields.Nested(input_schema(hint), **options)
     return SCALARS[hint](**options)

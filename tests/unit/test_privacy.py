@@ -5,14 +5,17 @@ from __future__ import annotations
 import dataclasses
 import re
 import string
+import sys
+import unicodedata
 import uuid as uuid_module
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from events.privacy import KINDS, Finding, find_personal_data, is_valid_bsn, screen
+from events.store.errors import PersonalDataFound
 
 # --- what must be found ------------------------------------------------------
 
@@ -31,6 +34,8 @@ BSNS = [
     "14-03-2025 1234 56 782",  # nor does a date
     "id 07356847-69ae-4bee-9bd6-15f915a5badd, bsn 111222333",  # nor an identifier
     "\uff11\uff11\uff11\uff12\uff12\uff12\uff13\uff13\uff13",  # full-width digits
+    "\uff11\uff11\uff11 \uff12\uff12\uff12\u3000\uff13\uff13\uff13",  # and spaces
+    "\u200f111222333\u200e",  # between direction marks
 ]
 
 EMAILS = [
@@ -40,6 +45,8 @@ EMAILS = [
     "Mail naar piet_de-vries@sub.domein.org.",
     "<info@bieb.nl>",
     "zie https://example.nl/?mail=jan@example.nl",
+    "jan\uff20example.nl",  # a full-width at sign (NFKC)
+    "jan\ufe6bexample.nl",  # a small at sign (NFKC)
 ]
 
 PHONES = [
@@ -60,6 +67,8 @@ PHONES = [
     "020 123 4567 8 kinderen",  # a count after it
     "06 12 03 2025",  # not a date after a phone's area code
     "06 2024 2025",  # nor a pair of years
+    "+31 (0)6 12345678",
+    "+31 (0) 6 - 1234 5678",
 ]
 
 
@@ -82,6 +91,173 @@ def test_every_kind_in_one_text_is_named_once_and_sorted() -> None:
     text = "Bel 06-12345678 of 020 123 4567, mail jan@example.nl, BSN 111222333"
     assert find_personal_data(text) == ["bsn", "email", "phone"]
     assert list(KINDS) == ["bsn", "email", "phone"]
+
+
+# --- what used to get past the screen (issue #12) ----------------------------
+# The text is normalised before it is searched: NFKC, format characters (Cf,
+# zero-width) removed, every decimal digit read as 0-9, and the separators
+# between digits (any whitespace, dashes of every kind, dots, slashes,
+# underscores) joined into one. Each case below was stored before.
+
+BSN_BYPASSES = [
+    pytest.param("111\u200b222\u200b333", id="zero-width-space"),
+    pytest.param(
+        "1\u200b1\u200b1\u200b2\u200b2\u200b2\u200b3\u200b3\u200b3",
+        id="zws-every-digit",
+    ),
+    pytest.param("111\u200c222\u200d333", id="zwnj-zwj"),
+    pytest.param("111\u2060222\ufeff333", id="word-joiner-bom"),
+    pytest.param("111\u00ad222\u00ad333", id="soft-hyphen"),
+    pytest.param("111222\n333", id="newline"),
+    pytest.param("BSN:\n111\r\n222\n333", id="crlf"),
+    pytest.param("111\t222\t333", id="tab"),
+    pytest.param("111/222/333", id="slash"),
+    pytest.param("111 / 222 / 333", id="spaced-slash"),
+    pytest.param("111_222_333", id="underscore"),
+    pytest.param("bsn_111_222_333", id="underscore-after-label"),
+    pytest.param("111\u2013222\u2013333", id="en-dash"),
+    pytest.param("111\u2011222\u2011333", id="non-breaking-hyphen"),
+    pytest.param("111\u2212222\u2212333", id="minus-sign"),
+    pytest.param("111 - 222 - 333", id="spaced-dash"),
+    pytest.param("111  222  333", id="double-spaces"),
+    pytest.param(
+        "\u0661\u0661\u0661\u0662\u0662\u0662\u0663\u0663\u0663", id="arabic-indic"
+    ),
+    pytest.param(
+        "\u06f1\u06f1\u06f1\u06f2\u06f2\u06f2\u06f3\u06f3\u06f3", id="persian"
+    ),
+    pytest.param(
+        "\u0967\u0967\u0967\u0968\u0968\u0968\u0969\u0969\u0969", id="devanagari"
+    ),
+    pytest.param("\u0e51\u0e51\u0e51\u0e52\u0e52\u0e52\u0e53\u0e53\u0e53", id="thai"),
+    pytest.param("1\u0661\u06f1\u0968\uff122\u0e53\u09693", id="mixed-scripts"),
+    pytest.param("https://x.nl/?bsn=111222333", id="url-query"),
+    pytest.param("www.example.nl/zoek?q=1&bsn=123456782", id="www-query"),
+    pytest.param("https://x.nl/pagina#bsn-111222333", id="url-fragment"),
+    pytest.param("https://x.nl/?bsn=111%20222%20333", id="url-percent-encoded"),
+]
+
+EMAIL_BYPASSES = [
+    pytest.param("jan@bücher.de", id="umlaut-domain"),
+    pytest.param("jan@例え.jp", id="cjk-domain"),
+    pytest.param("jan@例え.テスト", id="cjk-tld"),
+    pytest.param("info@bibliothèque.fr.", id="accented-domain"),
+    pytest.param("jan@例え\u3002jp", id="ideographic-full-stop"),
+    pytest.param("jan @ example.nl", id="spaces-around-at"),
+    pytest.param("Mail: jan\n@\nexample.nl", id="newlines-around-at"),
+    pytest.param("jan \uff20 example.nl", id="spaced-fullwidth-at"),
+    pytest.param("jan\u200b@example.nl", id="zero-width-before-at"),
+    pytest.param("jan@exam\u200bple.nl", id="zero-width-in-domain"),
+    pytest.param("https://x.nl/?mail=jan%40example.nl", id="url-percent-encoded"),
+]
+
+PHONE_BYPASSES = [
+    pytest.param("06\u201312345678", id="en-dash"),
+    pytest.param("06 \u2013 1234 5678", id="spaced-en-dash"),
+    pytest.param("06\u201412345678", id="em-dash"),
+    pytest.param("06\u201112345678", id="non-breaking-hyphen"),
+    pytest.param("06\u221212345678", id="minus-sign"),
+    pytest.param("06/12345678", id="slash"),
+    pytest.param("020/123 45 67", id="slash-area-code"),
+    pytest.param("0 6 1 2 3 4 5 6 7 8", id="space-every-digit"),
+    pytest.param("0 6 12 34 56 78", id="spaced-zero"),
+    pytest.param("06\u200b12345678", id="zero-width"),
+    pytest.param("06 1234\n5678", id="newline"),
+    pytest.param("06_12_34_56_78", id="underscores"),
+    pytest.param("+31 (0)6\u201312 34 56 78", id="plus31-en-dash"),
+    pytest.param(
+        "\u0660\u0666\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668",
+        id="arabic-indic",
+    ),
+]
+
+
+@pytest.mark.parametrize("text", BSN_BYPASSES)
+def test_a_disguised_bsn_is_found(text: str) -> None:
+    assert find_personal_data(text) == ["bsn"]
+
+
+@pytest.mark.parametrize("text", EMAIL_BYPASSES)
+def test_a_disguised_email_address_is_found(text: str) -> None:
+    assert find_personal_data(text) == ["email"]
+
+
+@pytest.mark.parametrize("text", PHONE_BYPASSES)
+def test_a_disguised_phone_number_is_found(text: str) -> None:
+    assert find_personal_data(text) == ["phone"]
+
+
+# What staff type that looks a little like the above and must still pass.
+CLEAN_AFTER_NORMALISING = [
+    pytest.param("in 2025 en 2026", id="years"),
+    pytest.param("sinds 1998\n2025: 40 jaar", id="years-on-lines"),
+    pytest.param("15 minuten", id="minutes"),
+    pytest.param("30 minuten\n15 minuten\n45 minuten", id="minutes-on-lines"),
+    pytest.param("\u20ac 1.250,00", id="amount"),
+    pytest.param("\u20ac\u00a01.250.000,00 begroot", id="amount-nbsp"),
+    pytest.param("1.250 bezoekers", id="thousands"),
+    pytest.param("14-03-2025", id="date"),
+    pytest.param("14\u201303\u20132025", id="date-en-dash"),
+    pytest.param("14 / 03 / 2025", id="date-spaced-slash"),
+    pytest.param("14-03-2025\n15-03-2025\n16-03-2025", id="dates-on-lines"),
+    pytest.param(
+        "\u0661\u0664-\u0660\u0663-\u0662\u0660\u0662\u0665", id="date-arabic-indic"
+    ),
+    pytest.param("2101 AB Heemstede", id="postcode"),
+    pytest.param("2101AB", id="postcode-joined"),
+    pytest.param("Raadhuisplein 1, 2101 HA", id="address-no-name"),
+    pytest.param("10:30", id="time"),
+    pytest.param("10:30 \u2013 12:00", id="time-range-en-dash"),
+    pytest.param("09.30\u201112.00", id="time-range-nb-hyphen"),
+    pytest.param("10:30\n12:00\n14:00", id="times-on-lines"),
+    pytest.param("ISBN 978-90-414-1780-4", id="isbn-13"),
+    pytest.param("ISBN 978\u201390\u2013414\u20131780\u20134", id="isbn-13-en-dash"),
+    pytest.param("ISBN 978 90 414 1780 4", id="isbn-13-spaced"),
+    pytest.param("ISBN 0-14-044913-9", id="isbn-10-leading-zero"),
+    pytest.param("ISBN 95-6187-122-X", id="isbn-10-x"),
+    pytest.param("groep 1/2 en 3/4", id="groups"),
+    pytest.param("schooljaar 2024 / 2025", id="school-year-spaced-slash"),
+    pytest.param("4\u201312 jaar", id="age-range-en-dash"),
+    pytest.param("pagina 12\u201315", id="pages"),
+    pytest.param(
+        "https://example.nl/agenda?datum=2025-03-14&pagina=2", id="url-query-date"
+    ),
+    pytest.param("https://example.nl/zoek?q=voorlezen+groep+7", id="url-query-words"),
+    pytest.param("Volg ons: @bieb.heemstede", id="handle-after-colon"),
+    pytest.param("zie @bieb.heemstede op Instagram", id="handle-after-word"),
+    pytest.param("2 @ \u20ac 5,00", id="at-as-price"),
+    pytest.param("e-mail volgt", id="the-word-email"),
+    pytest.param("Voorlezen @ Bieb Heemstede", id="at-as-where"),
+    pytest.param("Lezing @ zaal 2.14", id="at-a-room"),
+    pytest.param("\u00bd uur, 3\u00bd jaar", id="fractions"),
+]
+
+
+@pytest.mark.parametrize("text", CLEAN_AFTER_NORMALISING)
+def test_everyday_text_stays_clean_after_normalising(text: str) -> None:
+    assert find_personal_data(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [p.values[0] for p in BSN_BYPASSES + EMAIL_BYPASSES + PHONE_BYPASSES],
+)
+def test_a_refusal_never_echoes_the_data(text: str) -> None:
+    from app.errors import refusal  # the 422's fields, as the API sends them
+
+    findings = screen({"notes": text})
+    assert findings
+    error = PersonalDataFound(findings)
+    status, errors = refusal(error)
+    assert status == 422
+    assert [e["field"] for e in errors] == ["notes"] * len(findings)
+    shown = " ".join([str(error), repr(error.findings), repr(errors)])
+    # Neither the value as typed, nor its parts, nor its digits read as 0-9.
+    digits = "".join(str(unicodedata.decimal(c)) for c in text if c.isdecimal())
+    assert len(digits) < 8 or digits not in shown
+    assert not [part for part in text.split() if len(part) > 3 and part in shown]
+    for finding in findings:
+        assert dataclasses.astuple(finding) == ("notes", finding.kind)
 
 
 # --- what staff legitimately type --------------------------------------------
@@ -301,6 +477,82 @@ def valid_bsns(draw: st.DrawFn) -> str:
 @given(bsn=valid_bsns(), before=_WORDS, after=_WORDS)
 def test_any_valid_bsn_in_text_is_found(bsn: str, before: str, after: str) -> None:
     assert find_personal_data(f"{before} {bsn} {after}") == ["bsn"]
+
+
+# Every decimal digit Unicode knows, by value; NFKC and unicodedata.decimal read
+# them all as 0-9.
+_DIGIT_FORMS: dict[int, list[str]] = {d: [] for d in range(10)}
+for _code in range(sys.maxunicode + 1):
+    if unicodedata.category(chr(_code)) == "Nd":
+        _DIGIT_FORMS[unicodedata.decimal(chr(_code))].append(chr(_code))
+
+# Unspaced joins (dashes of every kind, dots, slashes, underscores) may go in
+# any of the 8 gaps, 1-3 of them: "1-1.1/2" is one number. Spaced ones (any
+# whitespace, 1-3 of it) follow a layout: at random they could write a date and
+# a number ("1 1 1900 001"), which the screen rightly reads as that.
+_SPACES = [" ", "\n", "\r\n", "\t", "\u00a0", "\u2009", "\u202f", "\u3000", "\u2028"]
+_JOINERS = ["-", ".", "/", "_", "\u2010", "\u2011", "\u2012", "\u2013", "\u2014"]
+_JOINERS += ["\u2212", "\ufe63", "\uff0d", "\uff0f", "\uff3f"]
+# The gaps (after digit 1..8) that are spaced.
+_SPACED_LAYOUTS = [
+    (3, 6),  # 111 222 333
+    (4, 6),  # 1112 22 333
+    (2, 4, 6),  # 11 12 22 333
+    (3, 5, 7),  # 111 22 23 33
+    tuple(range(1, 9)),  # 1 1 1 2 2 2 3 3 3
+]
+
+
+@st.composite
+def disguised_bsns(draw: st.DrawFn) -> str:
+    """A valid 9-digit BSN: any digit scripts, separators, format characters."""
+    first = draw(st.lists(st.integers(0, 9), min_size=8, max_size=8))
+    weighted = sum(w * d for w, d in zip(_WEIGHTS, first, strict=True))
+    check = weighted % 11
+    assume(check != 10)
+    assume(weighted != check)
+    digits = [*first, check]
+
+    def run(family: list[str]) -> st.SearchStrategy[str]:
+        return st.lists(st.sampled_from(family), min_size=1, max_size=3).map("".join)
+
+    if draw(st.booleans()):
+        spaced = draw(st.sampled_from(_SPACED_LAYOUTS))
+        joins = [draw(run(_SPACES)) if gap in spaced else "" for gap in range(1, 9)]
+    else:
+        joins = [draw(st.just("") | run(_JOINERS)) for _ in range(8)]
+    invisible = st.text(st.characters(categories=["Cf"]), max_size=2)
+    written = draw(invisible)
+    for index, digit in enumerate(digits):
+        if index:
+            written += joins[index - 1] + draw(invisible)
+        written += draw(st.sampled_from(_DIGIT_FORMS[digit])) + draw(invisible)
+    return written
+
+
+@given(bsn=disguised_bsns(), before=_WORDS, after=_WORDS)
+def test_any_disguised_valid_bsn_is_found(bsn: str, before: str, after: str) -> None:
+    assert find_personal_data(f"{before} {bsn} {after}") == ["bsn"]
+
+
+_DASHES = [
+    c for c in map(chr, range(sys.maxunicode + 1)) if unicodedata.category(c) == "Pd"
+]
+
+
+@given(
+    day=st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31)),
+    dash=st.sampled_from([*_DASHES, "/", "."]),
+    at=st.times(),
+)
+def test_dates_and_times_with_any_dash_are_clean(
+    day: date, dash: str, at: time
+) -> None:
+    written = f"{day.day:02}{dash}{day.month:02}{dash}{day.year}"
+    assert find_personal_data(written) == []
+    assert find_personal_data(f"{written} {at:%H:%M}") == []
+    assert find_personal_data(f"{day.year}{dash}{day.month:02}{dash}{day.day:02}") == []
+    assert find_personal_data(f"{at:%H:%M} {dash} {at:%H}:00") == []
 
 
 @given(digits=st.text(alphabet="0123456789", min_size=9, max_size=9))
