@@ -8,13 +8,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 PATTERN = re.compile(r"(?P<year>\d{4})(?:-(?P<part>H[12]|Q[1-4]|\d{2}))?")
 # The years a period may lie in: far wider than any agreement, and narrow enough
 # that every bound converts to UTC (year 1 in Amsterdam is year 0 in UTC).
 FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """A local day's first instant and the instant after it (23 or 25 hours on DST)."""
+    return (
+        datetime.combine(day, datetime.min.time(), zone),
+        datetime.combine(day + timedelta(days=1), datetime.min.time(), zone),
+    )
 
 
 @dataclass(frozen=True, order=True)

@@ -54,9 +54,21 @@ def live_records(
     period: Period | None = None,
 ) -> list[RecordedEvent]:
     """The records of some types and branches (in a period), less retracted ones."""
+    bounds = None if period is None else period_bounds(period)
+    return live_between(types, prefix, branches, bounds)
+
+
+def live_between(
+    types: Sequence[str],
+    prefix: str,
+    branches: Sequence[str],
+    bounds: tuple[datetime, datetime] | None,
+) -> list[RecordedEvent]:
+    """The records of some types and branches (between two instants), less
+    retracted ones."""
     window: dict[str, datetime] = {}
-    if period is not None:
-        window["occurred_from"], window["occurred_to"] = period_bounds(period)
+    if bounds is not None:
+        window["occurred_from"], window["occurred_to"] = bounds
     found = read_every(types, prefix, **window)
     found += read_every([RecordRetracted.TYPE], prefix)
     return [e for e in live(found) if e.data["branch"] in branches]

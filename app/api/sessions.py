@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
 from typing import Any
 
 from flask import current_app
@@ -25,6 +24,7 @@ from app.schemas.activities import SessionOutSchema, SessionQuerySchema
 from app.schemas.common import RecordedSchema
 from app.schemas.derive import input_schema
 from events.activities import SessionOpened
+from events.periods import day_bounds
 from events.sessions import Session, fold_activity, fold_session
 
 blp = Blueprint(
@@ -60,9 +60,7 @@ def _title(activity_id: str) -> str | None:
 
 
 def _opened_on(query: dict[str, Any]) -> list[dict[str, Any]]:
-    zone = current_app.extensions["bieb_config"].zone
-    start = datetime.combine(query["date"], time.min, zone)
-    end = datetime.combine(query["date"] + timedelta(days=1), time.min, zone)
+    start, end = day_bounds(query["date"], current_app.extensions["bieb_config"].zone)
     branches = branches_asked(query["branch"])
     window = {"occurred_from": start, "occurred_to": end}
     opened = read_every([SessionOpened.TYPE], "session-", **window)

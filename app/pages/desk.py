@@ -7,13 +7,11 @@ Staff and admins record; a viewer sees the page read-only.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
 from typing import Any
 
 from flask import (
     Blueprint,
     Response,
-    current_app,
     flash,
     g,
     redirect,
@@ -23,7 +21,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from app.api.reading import read_every
+from app.api.reading import live_between
 from app.auth import READERS, STAFF
 from app.callers import caller, services
 from app.commands import ido
@@ -43,8 +41,8 @@ from app.pages.forms import (
 from app.pages.guard import page_requires
 from app.schemas.derive import input_schema
 from events import RecordedEvent
-from events.corrections import RecordRetracted, live
 from events.ido import IdoQuestionLogged
+from events.periods import day_bounds
 
 bp = Blueprint("desk", __name__)
 
@@ -89,15 +87,9 @@ def _branch() -> str | None:
 
 def _today(branch: str | None) -> list[RecordedEvent]:
     """Today's live questions at the branch (local days), newest first."""
-    zone = current_app.extensions["bieb_config"].zone
-    day = services().clock().astimezone(zone).date()
-    start = datetime.combine(day, time(0), zone)
-    end = datetime.combine(day + timedelta(days=1), time(0), zone)
-    found = read_every(
-        [IdoQuestionLogged.TYPE], "ido-", occurred_from=start, occurred_to=end
-    )
-    found += read_every([RecordRetracted.TYPE], "ido-")
-    questions = [e for e in live(found) if e.data["branch"] == branch]
+    zone = services().zone
+    today = day_bounds(services().clock().astimezone(zone).date(), zone)
+    questions = live_between([IdoQuestionLogged.TYPE], "ido-", [branch], today)
     return sorted(questions, key=lambda e: e.occurred_at, reverse=True)
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from flask import Blueprint, Response, current_app, g, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
+from app.api.reading import read_every
 from app.auth import CHECK_IN
 from app.callers import caller, services
 from app.commands import NotFound, where
@@ -39,6 +40,7 @@ from events.activities import (
     ActivityPlanned,
     SessionOpened,
 )
+from events.periods import day_bounds
 from events.sessions import Activity, Session, fold_activity, fold_session
 
 bp = Blueprint("tablet", __name__, url_prefix="/tablet")
@@ -59,8 +61,7 @@ DEFAULT_ROLE = {
     "newcomers": "adult",
     "professionals": "professional",
 }
-ACTIVITY_TYPES = (ActivityPlanned.TYPE, ActivityChanged.TYPE, ActivityCancelled.TYPE)
-PAGE = 10_000
+ACTIVITY_TYPES = [ActivityPlanned.TYPE, ActivityChanged.TYPE, ActivityCancelled.TYPE]
 
 
 def role_labels() -> dict[str, str]:
@@ -136,31 +137,17 @@ class Day:
     def today(cls) -> Day:
         zone = services().zone
         day = services().clock().astimezone(zone).date()
-        start = datetime.combine(day, time.min, zone)
-        end = datetime.combine(day + timedelta(days=1), time.min, zone)
-        return cls(day, start, end)
+        return cls(day, *day_bounds(day, zone))
 
 
 def _branches() -> list[str]:
     return where.reach(services(), caller())
 
 
-def _read_all(types: tuple[str, ...], prefix: str, **window: Any) -> list:
-    store = current_app.extensions["store"]
-    found: list = []
-    while True:
-        after = found[-1].position if found else 0
-        page = store.read_types(list(types), stream_prefix=prefix, after=after,
-                                limit=PAGE, **window)  # fmt: skip
-        found.extend(page)
-        if len(page) < PAGE:
-            return found
-
-
 def _activities_on(day: Day, branches: list[str]) -> list[Activity]:
     """The activities (not cancelled) that start today at the branches."""
     streams: dict[str, list] = {}
-    for event in _read_all(ACTIVITY_TYPES, "activity-"):
+    for event in read_every(ACTIVITY_TYPES, "activity-"):
         streams.setdefault(event.stream_id, []).append(event)
     found = [fold_activity(history) for history in streams.values()]
     return sorted(
@@ -177,7 +164,7 @@ def _starts(activity: Activity, day: Day) -> bool:
 
 def _sessions_on(day: Day, branches: list[str]) -> list[Session]:
     """The sessions opened today at the branches: open ones first."""
-    opened = _read_all((SessionOpened.TYPE,), "session-",
+    opened = read_every([SessionOpened.TYPE], "session-",
                        occurred_from=day.start, occurred_to=day.end)  # fmt: skip
     store = current_app.extensions["store"]
     found = [
