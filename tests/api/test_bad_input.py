@@ -8,7 +8,7 @@ import json
 import uuid
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from app.limits import MAX_BYTES, MAX_DEPTH, json_depth
@@ -232,3 +232,86 @@ def test_no_text_gives_a_5xx_and_a_refusal_writes_nothing(api, app, data):
         assert event_count(app) == before
     else:
         assert event_count(app) > before
+
+
+# --- personal data in disguise, sent through the API (issue #12) -------------
+# Drawn independently of the screen's own rules: a real BSN (11-test), a Dutch
+# mobile number or an e-mail address, written with the separators, digit
+# scripts and format characters people and pasted text produce, inside other
+# text, in any free-text field. Each must be refused (422 naming the field),
+# written nowhere, and not echoed back.
+
+DIGIT_ZEROS = [0x30, 0x660, 0x6F0, 0x966, 0x9E6, 0xE50, 0xFF10, 0x1D7CE]
+SEPARATORS = ["", " ", "-", ".", "/", "_", "\u2013", "\u2011", "\u2212", "\u00a0",
+              "\u200b", "\u00ad", "\n", " - ", "  "]  # fmt: skip
+FREE_TEXT = [
+    ("/ido/questions", QUESTION, "note"),
+    ("/ido/questions", QUESTION, "referred_to"),
+    ("/activities", PLAN, "description"),
+    ("/activities", PLAN, "title"),
+]
+
+
+@st.composite
+def bsn(draw) -> str:
+    weights = [9, 8, 7, 6, 5, 4, 3, 2]
+    digits = draw(st.lists(st.integers(0, 9), min_size=8, max_size=8))
+    weighted = sum(w * d for w, d in zip(weights, digits, strict=True))
+    check = weighted % 11
+    assume(check < 10 and weighted != check)  # 000000000 and kin pass no 11-test
+    return "".join(map(str, [*digits, check]))
+
+
+@st.composite
+def written(draw, digits: str) -> str:
+    """Digits in groups, in some script, one kind of separator between groups
+    (as people write them: mixed separators read as times, "06 1234 12.30")."""
+    script = draw(st.sampled_from(DIGIT_ZEROS))
+    separator = draw(st.sampled_from(SEPARATORS))
+    out, i = [], 0
+    while i < len(digits):
+        size = draw(st.integers(1, 4))
+        group = digits[i : i + size]
+        out.append("".join(chr(script + int(d)) for d in group))
+        i += size
+    return "".join(
+        part + (separator if n < len(out) - 1 else "") for n, part in enumerate(out)
+    )
+
+
+@st.composite
+def personal(draw) -> str:
+    kind = draw(st.sampled_from(["bsn", "phone", "email"]))
+    if kind == "bsn":
+        return draw(written(draw(bsn())))
+    if kind == "phone":
+        rest = draw(st.text("0123456789", min_size=8, max_size=8))
+        prefix = draw(st.sampled_from(["06", "+316", "00316", "+31 6"]))
+        return (
+            prefix
+            + draw(st.sampled_from(["", " ", "-", "\u2011"]))
+            + draw(written(rest))
+        )
+    local = draw(st.sampled_from(["jan", "j.jansen", "mo_1", "ренат", "佐藤"]))
+    domain = draw(st.sampled_from(
+        ["example.nl", "bücher.de", "例え.jp", "bibliothèque.fr", "ziggo.nl"]
+    ))  # fmt: skip
+    at = draw(st.sampled_from(["@", " @ ", "\uff20", "\u200b@"]))
+    return f"{local}{at}{domain}"
+
+
+WORDS = st.sampled_from(["", "Mijn nummer ", "bsn: ", "zie ", "Contact "])
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(data=st.data())
+def test_personal_data_in_any_disguise_is_refused_and_never_stored(api, app, data):
+    path, base, field = data.draw(st.sampled_from(FREE_TEXT))
+    value = data.draw(personal(), label="personal")
+    text = data.draw(WORDS) + value + data.draw(st.sampled_from(["", ".", " graag"]))
+    before = event_count(app)
+    response = api.post(path, {**base, field: text})
+    assert_problem(response, 422, field)
+    assert event_count(app) == before
+    assert value not in response.get_data(as_text=True)
