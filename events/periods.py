@@ -62,12 +62,10 @@ def parse_period(text: str) -> Period:
     """'2025', '2025-H1', '2025-H2', '2025-Q3' or '2025-03'; ValueError otherwise."""
     match = PATTERN.fullmatch(text.strip())
     if not match:
-        raise ValueError(
-            f"not a period: {text!r} (use 2025, 2025-H1, 2025-Q2, 2025-03)"
-        )
+        raise ValueError("not a period (use 2025, 2025-H1, 2025-Q2, 2025-03)")
     year, part = int(match["year"]), match["part"]
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ValueError(f"not a year from {FIRST_YEAR} to {LAST_YEAR}: {text!r}")
+        raise ValueError(f"not a year from {FIRST_YEAR} to {LAST_YEAR}")
     if part is None:
         first, months = 1, 12
     elif part[0] == "H":
@@ -77,7 +75,7 @@ def parse_period(text: str) -> Period:
     else:
         first, months = int(part), 1
         if not 1 <= first <= 12:
-            raise ValueError(f"not a month: {text!r}")
+            raise ValueError("not a month (01 to 12)")
     start = _month_start(year, first)
     return Period(start, _month_start(year, first + months), text.strip())
 
@@ -117,3 +115,30 @@ def iso_week_start(week: str) -> date:
     """The Monday of an ISO week written '2025-W27'."""
     year, _, number = week.partition("-W")
     return date.fromisocalendar(int(year), int(number), 1)
+
+
+# --- ISO weeks: one rule for the API, the pages and the reports --------------
+# A week belongs to the period that holds its Thursday, as ISO 8601 assigns a
+# week to a year: 2025-W01 (30 Dec 2024 - 5 Jan 2025) is in 2025-H1, 2026-W53
+# (28 Dec 2026 - 3 Jan 2027) in 2026-H2, and each week is in exactly one half.
+
+
+def week_thursday(week: str) -> date:
+    """The Thursday of an ISO week written '2025-W27': the day that places it."""
+    return iso_week_start(week) + timedelta(days=3)
+
+
+def week_in(week: str, period: Period) -> bool:
+    """Whether an ISO week belongs to a period (its Thursday lies within it)."""
+    return period.start <= week_thursday(week) < period.end
+
+
+def weeks_of(period: Period) -> list[tuple[str, date]]:
+    """The ISO weeks of a period, each with its Monday, in order."""
+    thursday = period.start + timedelta(days=(3 - period.start.weekday()) % 7)
+    weeks = []
+    while thursday < period.end:
+        year, number, _ = thursday.isocalendar()
+        weeks.append((f"{year}-W{number:02d}", thursday - timedelta(days=3)))
+        thursday += timedelta(days=7)
+    return weeks

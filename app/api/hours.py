@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from flask.views import MethodView
@@ -21,7 +20,7 @@ from app.schemas.counts_out import ServiceHoursOutSchema
 from app.schemas.derive import input_schema
 from events import RecordedEvent
 from events.counts import ServiceHoursRecorded
-from events.periods import Period
+from events.periods import Period, weeks_of
 
 # The recorded field behind each service-hours code of the shipped catalogue.
 HOURS_FIELDS = {"staffed": "staffed_hours", "self-service": "self_service_hours"}
@@ -62,21 +61,12 @@ def _branch_weeks(branch: str, period: Period) -> tuple[list[dict], list[dict]]:
     events = read_branch(ServiceHoursRecorded, branch, *period_bounds(period))
     current = {k[0]: e for k, e in latest(events, "week").items()}
     weeks, missing = [], []
-    for week, monday in _weeks(period):
+    for week, monday in weeks_of(period):
         if week in current:
             weeks.append(_week(current[week]))
         elif overdue(branch, monday, monday + timedelta(days=7)):
             missing.append({"branch": branch, "week": week})
     return weeks, missing
-
-
-def _weeks(period: Period) -> Iterator[tuple[str, date]]:
-    """The ISO weeks of a period: those whose Thursday falls within it."""
-    thursday = period.start + timedelta(days=(3 - period.start.weekday()) % 7)
-    while thursday < period.end:
-        year, number, _ = thursday.isocalendar()
-        yield f"{year}-W{number:02d}", thursday - timedelta(days=3)
-        thursday += timedelta(days=7)
 
 
 def _week(event: RecordedEvent) -> dict[str, Any]:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from events.periods import iso_week_start
+from events import periods
 
 MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 WEEK = re.compile(r"[0-9]{4}-W[0-9]{2}")
@@ -41,7 +41,7 @@ def week_thursday(week: str) -> date:
     """The Thursday of an ISO week written YYYY-Www: it puts the week in a period."""
     try:
         if WEEK.fullmatch(week):
-            return iso_week_start(week) + timedelta(days=3)
+            return periods.week_thursday(week)
     except ValueError:
         pass  # week 53 of a year of 52 weeks, or week 0
     raise ValueError("an ISO week is written YYYY-Www, e.g. 2025-W27")

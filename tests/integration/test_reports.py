@@ -7,6 +7,7 @@ test-artifacts/, where CI keeps them.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import subprocess
@@ -338,3 +339,36 @@ def test_hours_show_how_many_weeks_kept_the_general_agreements(app, recorded):
         55 <= h <= 57 for h in selfservice
     )
     assert hours["staffed"]["average"] == pytest.approx(sum(staffed) / 10)
+
+
+@pytest.mark.parametrize(
+    ("period", "weeks", "inside"),
+    [
+        # 2025 starts on a Wednesday: W01 (30 Dec - 5 Jan) is 2025's, W27 is H2's.
+        ("2025-H1", 26, ["2025-W01", "2025-W26"]),
+        ("2024-H2", 26, ["2024-W52"]),
+        # 2026 has 53 weeks; W53 (28 Dec 2026 - 3 Jan 2027) ends its H2.
+        ("2026-H2", 27, ["2026-W27", "2026-W53"]),
+    ],
+)
+def test_the_api_and_the_report_count_the_same_weeks(app, period, weeks, inside):
+    # As if it were February 2027, so that 2026-W53 has begun and may be recorded.
+    later = datetime(2027, 2, 1, tzinfo=UTC)
+    services = app.extensions["services"]
+    app.extensions["services"] = dataclasses.replace(services, clock=lambda: later)
+    api = ApiClient(app)
+    for week in ["2024-W52", "2025-W01", "2025-W26", "2025-W27", "2026-W27",
+                 "2026-W53"]:  # fmt: skip
+        hours = {"week": week, "staffed_hours": 38.5, "self_service_hours": 56}
+        assert api.post("/service-hours", hours).status_code == 201
+    listed = api.get("/service-hours", as_="viewer", period=period).json
+    assert [w["week"] for w in listed["weeks"]] == inside
+    store = app.extensions["store"]
+    catch_up(projections(store, ZONE)[0], store)  # the report reads up to here
+    config = app.extensions["bieb_config"]
+    report_id = produce(store, config, AGREEMENT, period, requested_by="test")
+    [staffed, _] = load(store.engine, report_id).numbers["hours"]
+    assert (staffed["weeks"], staffed["weeks_recorded"]) == (weeks, len(inside))
+    overdue = [m for m in listed["missing"] if m["week"] <= "2026-W48"]
+    if period != "2026-H2":  # a half year that ended: every other week is owed
+        assert len(listed["weeks"]) + len(overdue) == staffed["weeks"]

@@ -9,7 +9,6 @@ imported figures, weekly hours) is read from the log up to the same position.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,7 +23,7 @@ from events.efforts import EffortNoted, HistoricFigureImported
 from events.figures.measures import measure_of
 from events.figures.read import GoalFigures, Shown, counted_or_imported
 from events.figures.replay import figures_as_of
-from events.periods import Period, iso_week_start, parse_period, within
+from events.periods import Period, parse_period, week_in, weeks_of, within
 from events.store import SqlEventStore
 from workers.reports.content import (
     AmbitionSection,
@@ -148,9 +147,8 @@ def _estimate(indicator: Indicator, shown: Shown) -> EstimateLine:
 
 def _hours(agreement: Agreement, period: Period, log: _Log) -> list[HoursLine]:
     weeks = log.weeks(period)
-    # The weeks that start (on a Monday) in the period, as `weeks` reads them.
-    first = period.start + timedelta(days=-period.start.weekday() % 7)
-    count = len(range(0, (period.end - first).days, 7))
+    # Every branch owes each ISO week of the period (events.periods.weeks_of).
+    count = len(weeks_of(period)) * len(log.branches)
     lines = []
     for hours in agreement.service_hours:
         name = HOURS_FIELDS.get(hours.code)
@@ -184,6 +182,7 @@ class _Log:
         branches: list[str],
     ) -> None:
         municipality = agreement.municipality.code
+        self.branches = branches
         found: list[RecordedEvent] = []
         after = 0
         while batch := store.read_types(self.KINDS, after=after, limit=10_000):
@@ -222,10 +221,9 @@ class _Log:
         return [EffortLine(period=e.data["period"], text=e.data["text"]) for e in notes]
 
     def weeks(self, period: Period) -> dict[str, dict[str, Any]]:
-        """The latest hours recorded for each week that starts in the period."""
+        """The latest hours recorded for each week of the period, per branch."""
         found: dict[str, dict[str, Any]] = {}
         for event in self.hours:
-            start = iso_week_start(event.data["week"])
-            if period.start <= start < period.end:
+            if week_in(event.data["week"], period):
                 found[f"{event.data['branch']}|{event.data['week']}"] = event.data
         return found
