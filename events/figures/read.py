@@ -56,11 +56,14 @@ def counted_or_imported(
     """The figure shown and how it was obtained.
 
     A figure imported from the records kept before the register stands where
-    the register itself counted nothing for the period.
+    the register itself counted nothing for the period. Where neither has a
+    figure there is none: None, never a 0 that no record stands behind.
     """
-    if shown.value or shown.records or imported is None:
+    if shown.value or shown.records:
         return shown.value, shown.method
-    return imported, "imported"
+    if imported is not None:
+        return imported, "imported"
+    return None, shown.method
 
 
 class GoalFigures:

@@ -20,7 +20,7 @@ class Shown:
     records: int
     method: str = "counted"  # counted | estimated
     by_dimension: dict[str, dict[str, float]] = field(default_factory=dict)
-    months: dict[str, float] = field(default_factory=dict)
+    months: dict[str, float | None] = field(default_factory=dict)  # None: no record
     at_start: float | None = None  # a stock's value on the period's first day
     estimate: dict[str, Any] | None = None  # interval, samples, method, missing
 

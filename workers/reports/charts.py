@@ -65,7 +65,7 @@ def month_label(month: str) -> str:
 
 
 def trend_svg(
-    months: Mapping[str, float], title: str, number: Callable[[float], str]
+    months: Mapping[str, float | None], title: str, number: Callable[[float], str]
 ) -> str:
     """A bar chart of a value per month ('YYYY-MM' keys) as an inline <svg> string.
 
@@ -73,7 +73,7 @@ def trend_svg(
     not drawn as zero. `number` formats the bar labels and the y axis (Dutch).
     """
     keys = _month_range(sorted(months))
-    values = [months.get(key, math.nan) for key in keys]
+    values = [math.nan if months.get(key) is None else months[key] for key in keys]
     # The style is read when artists are made and when the SVG is written.
     with rc_context(STYLE):
         svg = _svg(_bar_figure(keys, values, title, number))

@@ -28,11 +28,13 @@ class Monthly(Measure):
     ) -> Shown:
         months = months_of(period)
         found = {month: self.month(figures, indicator, month) for month in months}
+        records = sum(records for _, records in found.values())
+        # A month without a record has no figure: not 0, which would claim a count.
         return Shown(
-            value=sum(value for value, _ in found.values()),
-            records=sum(records for _, records in found.values()),
+            value=sum(value for value, _ in found.values()) if records else None,
+            records=records,
             by_dimension=figures.monthly.by_dimension(indicator, months),
-            months={month: value for month, (value, _) in found.items()},
+            months={m: value if n else None for m, (value, n) in found.items()},
         )
 
     def months_without_data(
