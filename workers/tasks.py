@@ -55,7 +55,12 @@ def scheduled_report(municipality: str, period: str) -> str:
     """Compile the period's report once, then email it to every recipient once."""
     # Imported here: WeasyPrint and matplotlib are heavy, and a worker that only
     # runs projections (or `bieb projections rebuild`) need not carry them.
-    from workers.reports.produce import agreement_for_period, produce, send
+    from workers.reports.produce import (
+        AlreadyReported,
+        agreement_for_period,
+        produce,
+        send,
+    )
 
     store = current_app.extensions["store"]
     config = current_app.extensions["bieb_config"]
@@ -65,7 +70,11 @@ def scheduled_report(municipality: str, period: str) -> str:
     report_id = produce(
         store, config, agreement, period, requested_by="scheduler", scheduled=True
     )
-    send(store, config, report_id)
+    try:
+        send(store, config, report_id)
+    except AlreadyReported as refused:  # one report per period: not again
+        log.warning("period already reported", extra={
+            "report_id": report_id, "earlier": refused.earlier.id})  # fmt: skip
     return report_id
 
 

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from events.activities import ParticipantCheckedIn, SessionOpened
 from events.catalogue import Branch, load_agreement
 from events.catalogue.parts import Municipality
 from events.corrections import RecordRetracted, retracted
@@ -174,6 +175,24 @@ class TestProgress:
                               "new-target-groups")  # fmt: skip
         split = newcomers["by_dimension"].get("new_target_group", {})
         assert sum(split.values()) == newcomers["value"]
+
+    def test_a_split_by_an_optional_field_adds_up_with_unknown(self, api, app):
+        # Five newcomers check in; three say their district, two do not.
+        writer = Writer(app.extensions["store"], seed=4)
+        start = datetime(2025, 3, 5, 14, tzinfo=UTC)
+        writer.add(SessionOpened(**HERE, session_id="s1", activity_id="a",
+                                 goal_codes=["1.4"]), start)  # fmt: skip
+        for district in ["heemstede-zuid", "heemstede-zuid", "heemstede-centrum",
+                         None, None]:  # fmt: skip
+            writer.add(ParticipantCheckedIn(
+                **HERE, session_id="s1", role="adult", age_band="30-64",
+                new_target_group="refugee", district=district), start)  # fmt: skip
+        project(app)
+        shown = indicator(progress(api, "1.4", period="2025-H1"), "new-target-groups")
+        assert shown["value"] == 5
+        assert shown["by_dimension"]["district"] == {
+            "heemstede-zuid": 2, "heemstede-centrum": 1, "unknown": 2}  # fmt: skip
+        assert shown["by_dimension"]["new_target_group"] == {"refugee": 5}
 
     def test_months_without_data(self, api, app):
         writer = Writer(app.extensions["store"], seed=2)

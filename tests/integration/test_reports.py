@@ -35,7 +35,7 @@ from tests.support.smtp import MailServer
 from workers.projections import projections
 from workers.projections.base import catch_up
 from workers.reports.delivery import DeliveryIncomplete
-from workers.reports.produce import load, produce, recompile, send
+from workers.reports.produce import AlreadyReported, load, produce, recompile, send
 from workers.reports.render import dutch_number
 from workers.scheduler import REPORT_JOBS, build_scheduler, report_period
 from workers.tasks import scheduled_report
@@ -173,6 +173,58 @@ def test_sent_once_per_recipient_and_again_on_purpose(app, recorded, server):
     result = bieb(app, "report", "send", report_id, "--again")
     assert result.exit_code == 0, result.output
     assert [len(server.to(a)) for a in RECIPIENTS] == [2, 2]
+
+
+def test_a_period_is_reported_once_unless_a_replacement_is_asked_for(
+    app, recorded, server
+):
+    config = app.extensions["bieb_config"]
+    first = produce(recorded, config, AGREEMENT, "2025-H1", requested_by="test")
+    send(recorded, config, first)
+    # A late record changes the figures; the period is compiled again.
+    ApiClient(app).post("/ido/questions", {
+        "themes": ["digid"], "help_kind": "hands_on", "channel": "desk",
+        "minutes": 5, "occurred_at": "2025-03-14T10:15:00+01:00"})  # fmt: skip
+    catch_up(projections(recorded, ZONE)[0], recorded)
+    second = produce(recorded, config, AGREEMENT, "2025-H1", requested_by="test")
+    assert load(recorded.engine, second).numbers != load(recorded.engine, first).numbers
+    with pytest.raises(AlreadyReported):
+        send(recorded, config, second)
+    refused = bieb(app, "report", "send", second)
+    assert refused.exit_code != 0 and "--replaces" in refused.output
+    with app.app_context():  # the scheduled run of the period sends nothing new
+        scheduled_report.run("heemstede", "2025-H1")
+    assert [len(server.to(a)) for a in RECIPIENTS] == [1, 1]
+    replaced = bieb(app, "report", "send", second, "--replaces")
+    assert replaced.exit_code == 0, replaced.output
+    for address in RECIPIENTS:
+        earlier, later = server.to(address)
+        text = later.get_body(("plain",)).get_content()
+        assert "vervangt de rapportage over dezelfde periode" in text
+        assert "vervangt" not in earlier.get_body(("plain",)).get_content()
+
+
+def test_the_mail_names_the_period_the_goals_without_data_and_whom_to_ask(
+    app, recorded, server
+):
+    config = dataclasses.replace(
+        app.extensions["bieb_config"],
+        report_contact="Team Rapportage <rapportage@bibliotheek.example>",
+    )
+    report_id = produce(recorded, config, AGREEMENT, "2025-H1", requested_by="test")
+    numbers = load(recorded.engine, report_id).numbers
+    goals = [g for a in numbers["ambitions"] for g in a["goals"]]
+    empty = [g["code"] for g in goals if all(
+        line["value"] is None for line in g["indicators"]) and not g["efforts"]]
+    assert empty, "the generated data leaves some goal without figures"
+    send(recorded, config, report_id)
+    message = server.to(RECIPIENTS[0])[0]
+    text = message.get_body(("plain",)).get_content()
+    assert "eerste halfjaar 2025" in text
+    assert "positie" not in text
+    assert f"voor de doelen {', '.join(empty)}." in " ".join(text.split())
+    assert "Team Rapportage <rapportage@bibliotheek.example>" in text
+    assert message["Reply-To"] == "Team Rapportage <rapportage@bibliotheek.example>"
 
 
 def test_the_scheduled_report_survives_a_mail_server_that_was_down(

@@ -88,17 +88,34 @@ def show(report_id: str, pdf_path: Path | None, numbers: bool) -> None:
 @report_cli.command("send")
 @click.argument("report_id")
 @click.option("--again", is_flag=True, help="Send once more, on purpose.")
+@click.option(
+    "--replaces", is_flag=True,
+    help="Send it in place of the period's report sent before; the mail says so.",
+)  # fmt: skip
 @with_appcontext
-def send_cmd(report_id: str, again: bool) -> None:
-    """Email the report to its recipients; each gets it once unless --again."""
+def send_cmd(report_id: str, again: bool, replaces: bool) -> None:
+    """Email the report to its recipients; each gets it once unless --again.
+
+    A municipality gets one report per period: another report of a period
+    already reported is sent only with --replaces.
+    """
     store, config = (
         current_app.extensions["store"],
         current_app.extensions["bieb_config"],
     )
+    produce = _produce()
     try:
-        result = _produce().send(store, config, report_id, again=again)
+        result = produce.send(store, config, report_id, again=again,
+                              replaces=replaces)  # fmt: skip
     except KeyError:
         raise click.ClickException(f"no report {report_id!r}") from None
+    except produce.AlreadyReported as refused:
+        earlier = refused.earlier
+        raise click.ClickException(
+            f"{earlier.municipality} was sent report {earlier.id} for "
+            f"{earlier.period} (compiled {earlier.compiled_at:%Y-%m-%d}); nothing "
+            "sent. To send this one in its place, add --replaces."
+        ) from None
     except DeliveryIncomplete as problem:
         result = problem.result
         failed = "; ".join(f"{r}: {e}" for r, e in result.failed.items())

@@ -28,6 +28,8 @@ class ReportMail:
     period_title: str  # reads after "het": "eerste halfjaar 2025", "jaar 2025"
     summary: str  # a few Dutch sentences from the compile step
     organisation: str = ""  # who signs: "Bibliotheek Zuid-Kennemerland"
+    contact: str = ""  # whom to ask: "Team Rapportage <rapportage@bieb.nl>"
+    replaces: str = ""  # the day of the report this one replaces: "3 juli 2025"
     pdf: bytes = b""
     filename: str = "rapportage.pdf"  # "rapportage-heemstede-2025-H1.pdf"
 
@@ -55,11 +57,19 @@ def body(report: ReportMail) -> str:
         municipality=report.municipality_name, period=report.period_title
     )
     attached = t("reports.mail.attached").format(filename=report.filename)
+    replaces = report.replaces and t("reports.mail.replaces").format(
+        day=report.replaces
+    )
+    contact = report.contact and t("reports.mail.contact").format(
+        contact=report.contact
+    )
     parts = [
         t("reports.mail.greeting"),
         intro,
+        replaces,
         report.summary.strip(),
         attached,
+        contact,
         f"{t('reports.mail.closing')}\n{report.organisation}".rstrip(),
         f"-- \n{t('reports.mail.automatic')}",
     ]
@@ -83,6 +93,8 @@ def compose(
         (now or datetime.now(UTC)).astimezone(config.zone)
     )
     message["Message-ID"] = message_id(report.report_id, recipient, round)
+    if report.contact:  # a reply reaches a person, not the sending robot
+        message["Reply-To"] = report.contact
     # RFC 3834: no out-of-office replies to a machine.
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(body(report))

@@ -5,6 +5,10 @@ it showed. A scheduled report has a schedule key, unique in the table, so a
 scheduled run that is repeated (a retried task, a scheduler that restarted)
 finds the report already made instead of making a second one. `send` hands the
 stored PDF to the delivery bookkeeping, which sends once per recipient.
+
+A municipality gets one report per period: once one was sent, another report
+of the same period (a recompile, a manual compile beside the scheduled one) is
+sent only when asked to replace it, and its mail says so.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
+from babel.dates import format_date
 from typing import Any
 
 from sqlalchemy import Engine, insert, select
@@ -23,7 +29,7 @@ from events.catalogue import Agreement, available_agreements, load_agreement
 from events.i18n import t
 from events.periods import parse_period
 from events.store import SqlEventStore
-from events.store.reports import reports
+from events.store.reports import report_deliveries, reports
 from workers.reports.compile import compile_content
 from workers.reports.content import ReportContent
 from workers.reports.delivery import DeliveryResult, deliver
@@ -126,6 +132,17 @@ def load(engine: Engine, report_id: str) -> Stored:
     return Stored(**{**row._asdict(), "numbers": json.loads(row.numbers)})
 
 
+class AlreadyReported(Exception):
+    """Another report of the same municipality and period was sent before."""
+
+    def __init__(self, report_id: str, earlier: Stored) -> None:
+        super().__init__(
+            f"report {earlier.id} of {earlier.municipality} {earlier.period} "
+            f"was sent before; send {report_id} only to replace it"
+        )
+        self.earlier = earlier
+
+
 def send(
     store: SqlEventStore,
     config: Config,
@@ -133,39 +150,83 @@ def send(
     *,
     again: bool = False,
     round: int | None = None,
+    replaces: bool = False,
 ) -> DeliveryResult:
-    """Email the report's PDF to its municipality's recipients, once each."""
+    """Email the report's PDF to its municipality's recipients, once each.
+
+    Refused (AlreadyReported) when another report of the period was sent,
+    unless `replaces`: then the mail says it replaces that one.
+    """
     stored = load(store.engine, report_id)
-    recipients = config.recipients(stored.municipality)
+    earlier = sent_before(store.engine, stored)
+    if earlier is not None and not replaces:
+        raise AlreadyReported(stored.id, earlier)
     mail = ReportMail(
         report_id=stored.id,
         municipality_name=stored.numbers["municipality_name"],
         period_title=stored.numbers["period_title"],
         summary=summary(stored.numbers),
         organisation=stored.numbers["organisation"],
+        contact=config.report_contact,
+        replaces=_day(earlier.compiled_at, config) if earlier else "",
         pdf=stored.pdf,
         filename=f"rapportage-{stored.municipality}-{stored.period}.pdf",
     )
+    recipients = config.recipients(stored.municipality)
     return deliver(store.engine, config, mail, recipients, again=again, round=round)
+
+
+def sent_before(engine: Engine, report: Stored) -> Stored | None:
+    """The last other report of the same municipality and period that was sent."""
+    r, d = reports, report_deliveries
+    query = (
+        select(r.c.id)
+        .join(d, d.c.report_id == r.c.id)
+        .where(
+            r.c.municipality == report.municipality,
+            r.c.period == report.period,
+            r.c.id != report.id,
+            d.c.status.in_(("sent", "sending")),
+        )
+        .order_by(r.c.compiled_at.desc())
+        .limit(1)
+    )
+    with engine.connect() as conn:
+        found = conn.execute(query).scalar_one_or_none()
+    return None if found is None else load(engine, found)
 
 
 def summary(numbers: dict[str, Any]) -> str:
     """A few lines in Dutch for the email's body; the PDF has the rest."""
     goals = [g for a in numbers["ambitions"] for g in a["goals"]]
-    counted = sum(
-        1 for g in goals if any(i["value"] not in (None, 0) for i in g["indicators"])
-    )
+    lacking = [g["code"] for g in goals if not _has_data(g)]
     missing = sum(len(g["missing"]) for g in goals)
     lines = [
         t("reports.mail.summary").format(
             period=numbers["period_title"], goals=len(goals),
-            ambitions=len(numbers["ambitions"]), counted=counted,
+            ambitions=len(numbers["ambitions"]), counted=len(goals) - len(lacking),
         ),
-        t("reports.mail.position").format(position=numbers["position"]),
     ]  # fmt: skip
+    if lacking:
+        lines.append(t("reports.mail.lacking").format(goals=", ".join(lacking)))
     if missing:
         lines.append(t("reports.mail.missing").format(count=missing))
     return "\n\n".join(lines)
+
+
+def _has_data(goal: dict[str, Any]) -> bool:
+    """Whether any of the goal's figures (or effort notes) says something."""
+    status = goal.get("status") or {}
+    if status.get("code"):
+        return status["code"] != "geen_gegevens"
+    return bool(goal.get("efforts")) or any(
+        line["value"] is not None for line in goal["indicators"]
+    )
+
+
+def _day(when: datetime, config: Config) -> str:
+    """'3 juli 2025': a day as the mail's reader writes it."""
+    return format_date(when.astimezone(config.zone), "d MMMM y", locale="nl")
 
 
 def _scheduled(engine: Engine, key: str) -> str | None:

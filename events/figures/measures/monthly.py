@@ -6,7 +6,7 @@ from abc import abstractmethod
 from typing import TYPE_CHECKING, Any
 
 from events.figures.measures.base import Log, Measure, month_of, prefix_of, record
-from events.figures.shown import NOTHING, Figure, Shown, months_of
+from events.figures.shown import NOTHING, Figure, Shown, months_of, with_unknown
 
 if TYPE_CHECKING:
     from events import RecordedEvent
@@ -29,11 +29,14 @@ class Monthly(Measure):
         months = months_of(period)
         found = {month: self.month(figures, indicator, month) for month in months}
         records = sum(records for _, records in found.values())
+        value = sum(value for value, _ in found.values())
         # A month without a record has no figure: not 0, which would claim a count.
         return Shown(
-            value=sum(value for value, _ in found.values()) if records else None,
+            value=value if records else None,
             records=records,
-            by_dimension=figures.monthly.by_dimension(indicator, months),
+            by_dimension=with_unknown(
+                figures.monthly.by_dimension(indicator, months), value
+            ),
             months={m: value if n else None for m, (value, n) in found.items()},
         )
 
