@@ -24,6 +24,11 @@ PARTS = (("ochtend", 0, 12 * 60), ("middag", 12 * 60, 17 * 60), ("avond", 17 * 6
 METHODS = ("tally", "headcount")
 DEFAULT_STAY = 45.0
 ALL_SAMPLES = t("estimate.all_samples")
+# When an estimate is flagged as unreliable (docs/ESTIMATES.md, "Reliability").
+MIN_SAMPLES = 20
+MAX_BORROWED_SHARE = 0.25
+MAX_HALF_WIDTH = 0.5  # half the interval's width, as a share of the estimate
+RELIABILITY = ("few_samples", "mostly_borrowed", "wide_interval")
 # t(0.975, df) for df 1-30; above 30 the Cornish-Fisher expansion is exact enough.
 T975 = (
     *(12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228),
@@ -80,6 +85,12 @@ class Estimate:
     missing: list[str]
     method: str
     assumptions: dict
+    reliability: tuple[str, ...] = ()  # why not to lean on it; () when reliable
+    borrowed_share: float = 0.0  # of the open minutes, the share with a borrowed rate
+
+    @property
+    def reliable(self) -> bool:
+        return not self.reliability
 
     def display(self) -> str:
         """The estimate in words, rounded to what the interval can carry."""
@@ -96,6 +107,14 @@ class Occupancy:
     samples: int
     places: int
     by_part_of_day: dict[str, float]
+
+
+@dataclass(frozen=True)
+class _Spread:
+    """A pooled relative variance and its degrees of freedom."""
+
+    variance: float
+    df: int
 
 
 @dataclass(frozen=True)
@@ -157,10 +176,10 @@ def missing_strata(
     *,
     zone: tzinfo,
 ) -> list[str]:
-    """Strata open in the period with fewer than two samples in it."""
+    """Strata open in the period with fewer than two sampled days in it."""
     minutes = open_minutes(hours, days, closed, zone=zone)
-    counts = _group(_in_period(samples, days, closed, zone), DEFAULT_STAY, zone)
-    return _short(minutes, counts)
+    used = _in_period(samples, days, closed, zone, minutes)
+    return _short(minutes, _group(used, DEFAULT_STAY, zone))
 
 
 def estimate(
@@ -175,26 +194,64 @@ def estimate(
     """Visitors in the period from the samples in it; None without any sample."""
     if stay_minutes <= 0:
         raise ValueError("the average stay must be positive")
-    used = _in_period(samples, days, closed, zone)
+    minutes = open_minutes(hours, days, closed, zone=zone)
+    used = _in_period(samples, days, closed, zone, minutes)
     if not used:
         return None
-    minutes = open_minutes(hours, days, closed, zone=zone)
     groups = _group(used, stay_minutes, zone)
-    parts, borrowed = _components(minutes, groups)
-    total = sum(m * r.rate for m, r in parts)
-    low, high = _interval(total, parts)
-    missing = _short(minutes, groups)
+    weights, borrowed_term, borrowed = _weighed(minutes, groups)
+    total = sum(w * _ratio(groups[s]).rate for s, w in weights.items())
+    low, high = _interval(total, weights, groups, borrowed_term)
+    missing, unsampled = _short(minutes, groups), _unsampled(minutes, groups)
+    share = sum(minutes[s] for s in minutes if not groups[s]) / sum(minutes.values())
     return Estimate(
         total=total,
         low=low,
         high=high,
         samples=len(used),
         strata=len(minutes),
-        imputed_strata=list(missing),
+        imputed_strata=unsampled,
         missing=missing,
-        method=_method_text(used, missing, stay_minutes),
+        method=_method_text(used, unsampled, stay_minutes),
         assumptions={"average_stay_minutes": stay_minutes, "imputed_from": borrowed},
+        reliability=reliability(total, low, high, len(used), share),
+        borrowed_share=share,
     )
+
+
+def reliability(
+    total: float, low: float, high: float, samples: int, borrowed_share: float
+) -> tuple[str, ...]:
+    """The codes of RELIABILITY that apply: why an estimate is not to be leaned on."""
+    wide = not math.isfinite(high) or (high - low) / 2 > MAX_HALF_WIDTH * total
+    return tuple(
+        code
+        for code, applies in zip(
+            RELIABILITY,
+            (samples < MIN_SAMPLES, borrowed_share > MAX_BORROWED_SHARE, wide),
+            strict=True,
+        )
+        if applies
+    )
+
+
+def reliability_text(codes: Sequence[str], unsampled: Sequence[str]) -> str:
+    """The verdict in plain Dutch: reliable, or why not; and the plan's gaps."""
+    if not codes:
+        text = t("estimate.reliable")
+    else:
+        reasons = [
+            t(f"estimate.reliability.{code}").format(
+                samples=MIN_SAMPLES,
+                borrowed=round(100 * MAX_BORROWED_SHARE),
+                width=round(100 * MAX_HALF_WIDTH),
+            )
+            for code in codes
+        ]
+        text = t("estimate.unreliable").format(reasons="; ".join(reasons))
+    if unsampled:
+        text += " " + t("estimate.gaps").format(strata=", ".join(unsampled))
+    return text
 
 
 def display(total: float, low: float, high: float) -> str:
@@ -263,8 +320,15 @@ def _order(stratum: Stratum) -> tuple[int, int]:
 def _short(
     minutes: dict[Stratum, float], groups: dict[Stratum, list[Observation]]
 ) -> list[str]:
-    """Open strata with too few samples for a rate of their own."""
+    """Open strata with fewer than two sampled days: no spread of their own."""
     return [stratum_label(s) for s in sorted(minutes, key=_order) if len(groups[s]) < 2]
+
+
+def _unsampled(
+    minutes: dict[Stratum, float], groups: dict[Stratum, list[Observation]]
+) -> list[str]:
+    """Open strata without a single sample: the sampling plan's gaps."""
+    return [stratum_label(s) for s in sorted(minutes, key=_order) if not groups[s]]
 
 
 def _moment(sample: Sample) -> datetime:
@@ -274,28 +338,43 @@ def _moment(sample: Sample) -> datetime:
     return sample.local_start
 
 
+def _stratum(sample: Sample, zone: tzinfo) -> Stratum:
+    moment = _moment(sample).astimezone(zone)
+    return moment.isoweekday(), part_of_day(moment, zone)
+
+
 def _in_period(
     samples: Iterable[Sample],
     days: Iterable[date],
     closed: Collection[date],
     zone: tzinfo,
+    minutes: dict[Stratum, float],
 ) -> list[Sample]:
+    """Samples on the period's open days, in a part of the day that was open."""
     wanted = set(days) - set(closed)
-    return [s for s in samples if _moment(s).astimezone(zone).date() in wanted]
+    return [
+        s
+        for s in samples
+        if _moment(s).astimezone(zone).date() in wanted and _stratum(s, zone) in minutes
+    ]
 
 
 def _group(
     samples: Iterable[Sample], stay: float, zone: tzinfo
 ) -> dict[Stratum, list[Observation]]:
-    groups: dict[Stratum, list[Observation]] = defaultdict(list)
+    """One observation per stratum and sampled day: a day's samples share its crowd."""
+    days: dict[Stratum, dict[date, list[float]]] = defaultdict(dict)
     for s in samples:
-        moment = _moment(s).astimezone(zone)
         # Little's law: people present = arrival rate x stay, so a headcount
         # weighs as a tally over one average stay.
         minutes = s.minutes if s.method == "tally" else stay
-        groups[(moment.isoweekday(), part_of_day(moment, zone))].append(
-            (s.people, minutes)
-        )
+        day = _moment(s).astimezone(zone).date()
+        seen = days[_stratum(s, zone)].setdefault(day, [0.0, 0.0])
+        seen[0] += s.people
+        seen[1] += minutes
+    groups: dict[Stratum, list[Observation]] = defaultdict(list)
+    for stratum, by_day in days.items():
+        groups[stratum] = [(y, m) for y, m in by_day.values()]
     return groups
 
 
@@ -310,59 +389,126 @@ def _ratio(observations: Sequence[Observation]) -> _Ratio:
     return _Ratio(rate, residuals / (n - 1) / mean_minutes**2 / n, n)
 
 
-def _components(
-    minutes: dict[Stratum, float], groups: dict[Stratum, list[Observation]]
-) -> tuple[list[tuple[float, _Ratio]], dict[str, str]]:
-    """(open minutes, rate) per sampled stratum and per pool lent to others."""
-    parts: list[tuple[float, _Ratio]] = []
-    lent: dict[str, float] = defaultdict(float)
-    borrowed: dict[str, str] = {}
-    for stratum in sorted(minutes, key=_order):
-        if len(groups[stratum]) >= 2:
-            parts.append((minutes[stratum], _ratio(groups[stratum])))
+def _within(groups: dict[Stratum, list[Observation]]) -> _Spread:
+    """A sampled day's relative spread around its stratum's rate, pooled.
+
+    Two or three days per stratum give a variance too unsteady to trust alone;
+    pooled over the strata on the relative scale it rests on sum(n_h - 1) df.
+    """
+    squares, df = 0.0, 0
+    for observations in groups.values():
+        rate, n = _ratio(observations).rate, len(observations)
+        if n < 2 or rate <= 0:
             continue
-        source = _pool_name(stratum[0], groups)
-        lent[source] += minutes[stratum]
-        borrowed[stratum_label(stratum)] = source
-    for source, lent_minutes in lent.items():
-        parts.append((lent_minutes, _ratio(_pool(source, groups))))
-    return parts, borrowed
+        mean_minutes = sum(m for _, m in observations) / n
+        residuals = sum((y - rate * m) ** 2 for y, m in observations)
+        squares += residuals / (rate * mean_minutes) ** 2
+        df += n - 1
+    return _Spread(squares / df if df else math.nan, df)
 
 
-def _pool_name(weekday: int, groups: dict[Stratum, list[Observation]]) -> str:
-    same_day = _pool(WEEKDAYS[weekday - 1], groups)
-    return WEEKDAYS[weekday - 1] if len(same_day) >= 2 else ALL_SAMPLES
+def _between(rates: dict[Stratum, float]) -> _Spread:
+    """How far one weekday's rate strays from the others' in the same part of day."""
+    squares, df = 0.0, 0
+    for name, _, _ in PARTS:
+        values = [r for (_, part), r in rates.items() if part == name]
+        mean = sum(values) / len(values) if values else 0.0
+        if len(values) >= 2 and mean > 0:
+            squares += sum((r - mean) ** 2 for r in values) / mean**2
+            df += len(values) - 1
+    if not df:  # no part of the day with two weekdays sampled: all strata at once
+        values = list(rates.values())
+        mean = sum(values) / len(values) if values else 0.0
+        if len(values) >= 2 and mean > 0:
+            squares = sum((r - mean) ** 2 for r in values) / mean**2
+            df = len(values) - 1
+    return _Spread(squares / df if df else math.nan, df)
 
 
-def _pool(source: str, groups: dict[Stratum, list[Observation]]) -> list[Observation]:
-    return [
-        obs
-        for (weekday, _), group in groups.items()
-        if source in (ALL_SAMPLES, WEEKDAYS[weekday - 1])
-        for obs in group
-    ]
+def _lenders(
+    stratum: Stratum, rates: dict[Stratum, float]
+) -> tuple[str, list[Stratum]]:
+    """The sampled strata an unsampled one borrows its rate from, and their name.
+
+    The same part of the day on other weekdays first: a library's day has a
+    shape (quiet mornings, busy afternoons) that weekdays share more than the
+    parts of one day share a level. Then the weekday's other parts, then all.
+    """
+    part = stratum[1]
+    same_part = sorted(s for s in rates if s[1] == part)
+    if same_part:
+        name = t("estimate.pool.part").format(part=t(f"estimate.part.{part}"))
+        return name, same_part
+    same_day = sorted(s for s in rates if s[0] == stratum[0])
+    if same_day:
+        return WEEKDAYS[stratum[0] - 1], same_day
+    return ALL_SAMPLES, sorted(rates)
 
 
-def _interval(total: float, parts: list[tuple[float, _Ratio]]) -> tuple[float, float]:
-    """Stratified variance, Satterthwaite degrees of freedom, never below zero."""
-    pieces = [(m * m * r.variance, r.n) for m, r in parts if m]
-    variance = sum(v for v, _ in pieces)
-    if not math.isfinite(variance):
+def _weighed(
+    minutes: dict[Stratum, float], groups: dict[Stratum, list[Observation]]
+) -> tuple[dict[Stratum, float], float, dict[str, str]]:
+    """Each sampled stratum's weight in open minutes, and the borrowing term.
+
+    An unsampled stratum takes the plain mean of its lenders' rates, so its
+    minutes are shared out over them: the total stays a weighted sum of the
+    sampled strata's rates, whose sampling error the `within` spread covers.
+    What borrowing adds, that the stratum's own rate differs from its lenders',
+    is the `between` spread times the sum of (M_b x R_b)^2 (1 + 1/k) returned.
+    """
+    rates = {s: _ratio(groups[s]).rate for s in minutes if groups[s]}
+    weights = {s: minutes[s] for s in rates}
+    borrowed_term, borrowed = 0.0, {}
+    for stratum in sorted(minutes, key=_order):
+        if stratum in rates:
+            continue
+        name, lenders = _lenders(stratum, rates)
+        rate = sum(rates[s] for s in lenders) / len(lenders)
+        for s in lenders:
+            weights[s] += minutes[stratum] / len(lenders)
+        borrowed_term += (minutes[stratum] * rate) ** 2 * (1 + 1 / len(lenders))
+        borrowed[stratum_label(stratum)] = name
+    return weights, borrowed_term, borrowed
+
+
+def _interval(
+    total: float,
+    weights: dict[Stratum, float],
+    groups: dict[Stratum, list[Observation]],
+    borrowed_term: float,
+) -> tuple[float, float]:
+    """Two pooled variances, Satterthwaite df, a t interval on the log scale."""
+    if total <= 0:
+        return 0.0, 0.0
+    rates = {s: _ratio(groups[s]).rate for s in weights}
+    within, between = _within(groups), _between(rates)
+    sampled = sum((w * rates[s]) ** 2 / len(groups[s]) for s, w in weights.items())
+    if not within.df or (borrowed_term and not between.df):
         return 0.0, math.inf
+    parts = [(within.variance * sampled, within.df)]
+    if borrowed_term:
+        parts.append((between.variance * borrowed_term, between.df))
+    variance = sum(v for v, _ in parts)
     if variance == 0:
         return total, total
-    df = variance**2 / sum(v * v / (n - 1) for v, n in pieces)
-    half = t975(df) * math.sqrt(variance)
-    return max(0.0, total - half), total + half
+    df = variance**2 / sum(v * v / n for v, n in parts)
+    # Log scale: errors are relative (a crowd scales every count), the lower end
+    # stays above zero, and the upper end reaches further than the lower. The
+    # total estimates a mean; a lognormal with that mean has its middle lower,
+    # by sigma^2 / 2 on the log scale, so the interval is centred that much up.
+    sigma2 = math.log1p(variance / total**2)
+    spread = t975(df) * math.sqrt(sigma2)
+    low = min(total, total * math.exp(sigma2 / 2 - spread))
+    return low, total * math.exp(sigma2 / 2 + spread)
 
 
-def _method_text(used: list[Sample], missing: list[str], stay: float) -> str:
+def _method_text(used: list[Sample], borrowed: list[str], stay: float) -> str:
     n = len(used)
     samples = t("estimate.samples.one" if n == 1 else "estimate.samples.many")
     text = t("estimate.method").format(count=n, samples=samples)
-    if missing:
-        parts = t("estimate.parts.one" if len(missing) == 1 else "estimate.parts.many")
-        text += t("estimate.method.imputed").format(count=len(missing), parts=parts)
+    if borrowed:
+        parts = t("estimate.parts.one" if len(borrowed) == 1 else "estimate.parts.many")
+        text += t("estimate.method.imputed").format(count=len(borrowed), parts=parts)
     if any(s.method == "headcount" for s in used):
         text += t("estimate.method.headcount").format(stay=f"{stay:g}")
     return text

@@ -4,8 +4,10 @@
 after it) through the API, as staff and the tablet would, and keeps its own plain
 record of what it posted. `tally` computes from that record alone, not from the
 log or the read models, what every indicator of the agreement must show for
-2025-H1. Estimates and occupancy are the one exception by design: their method is
-`events.figures.estimates`, so the tally feeds it the samples the generator posted.
+2025-H1. Visitor estimates are recomputed by `tests.support.estimate_tally`, the
+method of docs/ESTIMATES.md written again without the estimator's code. Occupancy
+is the one exception by design: its method is `events.figures.estimates`, so the
+tally feeds it the workplace samples the generator posted.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from app.commands.ido import THEMES
 from events.catalogue import Agreement
 from events.figures import estimates
 from tests.support.api import ApiClient
+from tests.support.estimate_tally import Posted as PostedSample
+from tests.support.estimate_tally import Tallied, visitor_estimate
 
 ZONE = ZoneInfo("Europe/Amsterdam")
 PERIOD = "2025-H1"
@@ -642,10 +646,10 @@ class Expected:
     """What an indicator must show for 2025-H1."""
 
     value: float | None
-    months: dict[str, float] | None = None
+    months: dict[str, float | None] | None = None  # None: no record that month
     by_dimension: dict[str, dict[str, float]] | None = None
     at_start: float | None = None
-    estimate: estimates.Estimate | None = None
+    estimate: Tallied | None = None
 
 
 def additive(
@@ -657,18 +661,23 @@ def additive(
     for month, value, fields in items:
         if month not in MONTHS:
             continue
-        months[month] += value
+        months[month] += value  # a month with a record is a key, even at 0
         for name in dimensions:
             found = fields.get(name)
             for item in found if isinstance(found, list) else [found]:
                 if item is not None:
                     split[name][item] += value
+    total = float(sum(months.values()))
+    by_dimension = {
+        n: {k: float(v) for k, v in c.items() if v} for n, c in split.items()
+    }
+    for items in by_dimension.values():
+        if items and sum(items.values()) < total:  # records that did not say
+            items["unknown"] = total - sum(items.values())
     return Expected(
-        value=float(sum(months.values())),
-        months={m: float(months[m]) for m in MONTHS},
-        by_dimension={
-            n: {k: float(v) for k, v in c.items() if v} for n, c in split.items()
-        },
+        value=total if months else None,
+        months={m: float(months[m]) if m in months else None for m in MONTHS},
+        by_dimension={n: items for n, items in by_dimension.items() if items},
     )
 
 
@@ -721,9 +730,9 @@ def session_figures(sessions: list[Session], goal: str) -> tuple[Expected, Expec
     return opened, participants
 
 
-def samples_of(record: Record, zone: str) -> list[estimates.Sample]:
+def samples_of(record: Record, zone: str) -> list[PostedSample]:
     return [
-        estimates.Sample(
+        PostedSample(
             p.data["window_start"],
             p.data["minutes"],
             p.data["people"],
@@ -735,15 +744,16 @@ def samples_of(record: Record, zone: str) -> list[estimates.Sample]:
 
 
 def estimated(record: Record, zone: str, agreement: Agreement) -> Expected:
-    """The method applied to the samples posted, over the open days of H1."""
+    """The method recomputed from the samples posted, over the open days of H1."""
     branch = agreement.branch("heemstede")
     hours, closed = branch.opening_hours, branch.closed_between(FIRST, END)
-    samples, days = samples_of(record, zone), estimates.period_days(FIRST, END)
-    whole = estimates.estimate(samples, hours, days, closed, zone=ZONE)
+    samples = samples_of(record, zone)
+    days = [FIRST + timedelta(days=i) for i in range((END - FIRST).days)]
+    whole = visitor_estimate(samples, hours, days, closed, ZONE)
     months = {}
     for month in MONTHS:
         in_month = [d for d in days if d.strftime("%Y-%m") == month]
-        part = estimates.estimate(samples, hours, in_month, closed, zone=ZONE)
+        part = visitor_estimate(samples, hours, in_month, closed, ZONE)
         months[month] = part.total if part else 0.0
     return Expected(whole.total if whole else None, months=months, estimate=whole)
 

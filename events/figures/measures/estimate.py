@@ -90,11 +90,20 @@ def _combined(made: list[estimates.Estimate]) -> dict[str, Any]:
         half = math.sqrt(sum((e.high - e.total) ** 2 for e in made))
         low, high = max(0.0, total - half), total + half
         display = estimates.display(total, low, high)
+    samples = sum(e.samples for e in made)
+    borrowed = sum(e.borrowed_share * e.total for e in made) / total if total else 0.0
+    codes = estimates.reliability(total, low, high, samples, borrowed)
+    # In the week's order (maandagochtend first), as the report names them.
+    unsampled = list(dict.fromkeys(m for e in made for m in e.imputed_strata))
     return {
         "low": low,
         "high": high if math.isfinite(high) else None,
-        "samples": sum(e.samples for e in made),
+        "samples": samples,
         "display": display,
         "method": made[0].method,
         "missing": sorted({m for e in made for m in e.missing}),
+        "unsampled": unsampled,
+        "reliable": not codes,
+        "reliability": list(codes),
+        "reliability_text": estimates.reliability_text(codes, unsampled),
     }

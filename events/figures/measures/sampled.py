@@ -70,12 +70,17 @@ class Sampled(Measure):
     ) -> list[str]:
         if shown.value is None:
             return [t("report.missing.samples").format(label=indicator.label.lower())]
+        notes = []
         if shown.estimate and shown.estimate["missing"]:
             count = len(shown.estimate["missing"])
-            return [
+            notes.append(
                 t("report.missing.strata").format(label=indicator.label, count=count)
-            ]
-        return []
+            )
+        if shown.estimate and not shown.estimate.get("reliable", True):
+            # Reliability, with the plan's unsampled parts of the week named.
+            text = shown.estimate["reliability_text"]
+            notes.append(f"{indicator.label}: {text[0].lower()}{text[1:]}")
+        return notes
 
 
 def _sample_day(event: RecordedEvent, log: Log) -> date:
