@@ -28,4 +28,4 @@ RUN uv sync --frozen --no-dev \
     && mkdir -p /srv/bieb/instance && chown bieb /srv/bieb/instance
 USER bieb
 EXPOSE 8000
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "4", "app:create_app()"]
+CMD ["gunicorn", "-c", "python:app.serving", "--bind", "0.0.0.0:8000", "--workers", "4", "app:create_app()"]

@@ -16,6 +16,7 @@ from app import (
     limits,
     metrics,
     pages,
+    throttle,
 )
 from app.api import ids
 from app.background import celery_init_app
@@ -65,6 +66,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.extensions["store"] = SqlEventStore(engine)
     app.extensions["agreements"] = agreements.load_all()
     celery_init_app(app, config)
+    throttle.init_app(app, config)
     app.extensions["services"] = Services(
         store=app.extensions["store"],
         agreements=app.extensions["agreements"],

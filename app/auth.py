@@ -10,6 +10,7 @@ no browser sends a bearer token by itself.
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -21,6 +22,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from app.accounts import Account, authenticate, page_session
 from app.errors import problem
+from app.throttle import BEARER
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -33,15 +35,19 @@ READERS = ("admin", "staff", "viewer")
 SESSION_COOKIE = "bieb_page"
 CSRF_HEADER = "X-CSRF-Token"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+# `g.signed_in_by` of a Prometheus scraper sending BIEB_METRICS_TOKEN.
+SCRAPER = "metrics-token"
 
 csrf = CSRFProtect()
 
 
-def load_account() -> None:
+def load_account() -> Response | None:
     """before_request: attach the account of the bearer token or page cookie.
 
     `g.signed_in_by` says which ("bearer", "page" or None); `g.page_session`
     holds the cookie's state ("revoked", "ended", ...) when it signs in no one.
+    An address that sent too many unknown tokens is answered 429, whatever
+    token it sends, until its window passes (app/throttle.py).
     """
     g.account = None
     g.signed_in_by = None
@@ -50,14 +56,35 @@ def load_account() -> None:
     scheme, _, token = header.partition(" ")
     if header:
         if scheme.lower() == "bearer" and token:
+            if _is_metrics_token(token.strip()):
+                g.signed_in_by = SCRAPER  # no account: /metrics only
+                return None
+            if (wait := BEARER.retry_after()) is not None:
+                return too_many_sign_ins(wait)
             g.account = authenticate(_engine(), token.strip())
             g.signed_in_by = "bearer" if g.account else None
-        return
+            if g.account is None:
+                BEARER.failed()
+        return None
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie and request.endpoint != "static":  # a stylesheet needs no account
         found = page_session(_engine(), cookie)
         g.account, g.page_session = found.account, found.state
         g.signed_in_by = "page" if found.account else None
+    return None
+
+
+def _is_metrics_token(token: str) -> bool:
+    """Is this BIEB_METRICS_TOKEN? Compared in constant time."""
+    wanted = current_app.extensions["bieb_config"].metrics_token
+    return bool(wanted) and hmac.compare_digest(token.encode(), wanted.encode())
+
+
+def too_many_sign_ins(wait: int) -> Response:
+    """429 problem+json: this address failed to sign in too often."""
+    detail = f"Too many failed sign-ins from this address. Try again in {wait} s."
+    return problem(429, "Too Many Requests", detail, kind="too-many-sign-ins",
+                   headers={"Retry-After": str(wait)})  # fmt: skip
 
 
 def protect_cookie_writes() -> Response | None:

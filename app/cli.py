@@ -19,6 +19,7 @@ from flask.cli import FlaskGroup, with_appcontext
 import migrations
 from app import accounts, create_app
 from app.config import Config
+from migrations import grants
 
 WORKER = [sys.executable, "-m", "celery", "-A", "workers.main", "worker"]
 SCHEDULER = [sys.executable, "-m", "workers.scheduler"]
@@ -42,8 +43,12 @@ def db() -> None:
 @click.argument("revision", default="head")
 @with_appcontext
 def db_upgrade(revision: str) -> None:
-    """Create or migrate the database schema (BIEB_DATABASE_URL)."""
-    migrations.upgrade(_config().database_url, revision)
+    """Migrate the schema as the owner, then grant the runtime role its share.
+
+    The owner is BIEB_OWNER_DATABASE_URL (else BIEB_DATABASE_URL: one role);
+    the runtime role is BIEB_DATABASE_URL's (README "Database roles").
+    """
+    _migrate(_config(), revision)
     click.echo(f"database at {revision}")
 
 
@@ -51,9 +56,32 @@ def db_upgrade(revision: str) -> None:
 @click.argument("revision")
 @with_appcontext
 def db_downgrade(revision: str) -> None:
-    """Migrate the database schema down to REVISION."""
-    migrations.downgrade(_config().database_url, revision)
+    """Migrate the database schema down to REVISION (as the owner)."""
+    config = _config()
+    migrations.downgrade(config.migrating_url, revision)
+    _grant(config)
     click.echo(f"database at {revision}")
+
+
+def _migrate(config: Config, revision: str = "head") -> None:
+    migrations.upgrade(config.migrating_url, revision)
+    _grant(config)
+
+
+def _grant(config: Config) -> None:
+    """Re-state the runtime role's privileges: after every migration, any table."""
+    try:
+        granted = grants.grant_runtime(config.migrating_url, config.database_url)
+    except grants.GrantsError as error:
+        raise click.ClickException(str(error)) from None
+    if granted is None:
+        return
+    click.echo(
+        f"runtime role {granted.runtime!r}: rows of {len(granted.granted)} tables, "
+        f"owns {', '.join(granted.owned)}"
+    )
+    if granted.no_access:
+        click.echo(f"  no access to: {', '.join(granted.no_access)}")
 
 
 def _engine():
@@ -75,7 +103,7 @@ def users_add(name: str, role: str, municipality: str | None, branch: str | None
     """Add an account and print its token (shown this once)."""
     try:
         account, token = accounts.create_account(
-            _engine(), name, role, municipality, branch
+            _engine(), name, role, municipality, branch, accounts.CLI
         )
     except accounts.AccountError as error:
         raise click.ClickException(str(error)) from None
@@ -98,7 +126,7 @@ def users_list() -> None:
 @with_appcontext
 def users_revoke(name: str) -> None:
     """Stop an account's token and its page sessions working."""
-    if not accounts.revoke_account(_engine(), name):
+    if not accounts.revoke_account(_engine(), name, accounts.CLI):
         raise click.ClickException(f"no active account named {name!r}")
     click.echo(f"{name!r} revoked")
 
@@ -109,7 +137,7 @@ def users_revoke(name: str) -> None:
 def users_token(name: str) -> None:
     """Give an account a new token (the old one stops working) and print it."""
     try:
-        click.echo(accounts.rotate_token(_engine(), name))
+        click.echo(accounts.rotate_token(_engine(), name, accounts.CLI))
     except accounts.AccountError as error:
         raise click.ClickException(str(error)) from None
 
@@ -120,12 +148,30 @@ def users_token(name: str) -> None:
 def users_pair(name: str) -> None:
     """Print a one-time code that pairs a browser as NAME at /koppelen (24 hours)."""
     try:
-        code = accounts.create_pairing_code(_engine(), name)
+        code = accounts.create_pairing_code(_engine(), name, actor=accounts.CLI)
     except accounts.AccountError as error:
         raise click.ClickException(str(error)) from None
     hours = int(accounts.PAIRING_VALID.total_seconds() // 3600)
     click.echo(f"pairing code for {name!r} (works once, for {hours} hours):")
     click.echo(code)
+
+
+@users.command("password")
+@click.argument("name")
+@click.password_option(
+    "--password",
+    prompt="New password",
+    confirmation_prompt="Repeat it",
+    help="Omit to be asked (twice, not echoed).",
+)
+@with_appcontext
+def users_password(name: str, password: str) -> None:
+    """Set the password NAME signs in with at /inloggen (people, not tablets)."""
+    try:
+        accounts.set_password(_engine(), name, password, accounts.CLI)
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"password of {name!r} set; sign in at /inloggen")
 
 
 @main.command()
@@ -146,12 +192,12 @@ def scheduler() -> None:
 def up() -> None:
     """Run everything on one machine: API, worker and scheduler, until Ctrl-C."""
     config = _config()
-    migrations.upgrade(config.database_url)
+    _migrate(config)
     first_admin = _first_admin()
     children = {
         "api": [
-            sys.executable, "-m", "gunicorn", "--bind", config.bind,
-            "--workers", "2", "app:create_app()",
+            sys.executable, "-m", "gunicorn", "-c", "python:app.serving",
+            "--bind", config.bind, "--workers", "2", "app:create_app()",
         ],
         "worker": [
             *WORKER, "--pool", "threads", "--concurrency", "2",

@@ -41,6 +41,9 @@ class Config:
     database_url: str
     broker_url: str
     secret_key: str = field(repr=False)
+    # The role that migrates and owns the log (README "Database roles"); unset,
+    # the one role of database_url does both.
+    owner_database_url: str = field(default="", repr=False)
     # Periods, agreement days, estimates, report dates and schedules all use it.
     time_zone: str = DEFAULT_TIME_ZONE
     log_level: str = "INFO"
@@ -51,6 +54,9 @@ class Config:
     smtp_user: str = ""
     smtp_password: str = field(default="", repr=False)
     mail_from: str = "rapportage@bibliotheek.local"
+    # Who the municipality may ask about a report: named in its mail and its
+    # Reply-To, e.g. "Team Rapportage <rapportage@bibliotheek.nl>".
+    report_contact: str = ""
     # Who is sent each municipality's reports (addresses: kept out of repr):
     # "heemstede=a@x.nl,b@y.nl;bloemendaal=c@z.nl"
     report_recipients: str = field(default="", repr=False)
@@ -62,7 +68,20 @@ class Config:
     # When the scheduler compiles and sends the reports, local time: "MM-DD HH:MM".
     half_year_report_at: str = "07-01 07:00"
     annual_report_at: str = "01-02 07:00"
+    # Failed sign-ins (bearer tokens, pairing codes) allowed per client address
+    # (app/throttle.py), counted where BIEB_RATE_LIMIT_STORAGE says: empty is
+    # the broker's Redis when that is redis://, else this process's memory.
+    sign_in_limit: str = "10 per minute"
+    rate_limit_storage: str = ""
+    rate_limit_prefix: str = "bieb"
+    # The bearer token a Prometheus scraper sends for /metrics (empty: admins only).
+    metrics_token: str = field(default="", repr=False)
     testing: bool = False
+
+    @property
+    def migrating_url(self) -> str:
+        """The database URL migrations run with: the owner's, else the one role's."""
+        return self.owner_database_url or self.database_url
 
     @property
     def zone(self) -> ZoneInfo:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http
 import logging
+import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
@@ -138,6 +139,9 @@ def _default_detail(error: HTTPException, errors: list[dict[str, str]]) -> str:
 
 
 PERSONAL = "Personal data is never recorded: remove it and send again."
+# The store's own messages name streams and ids a client made: never echoed.
+REUSED = "This id was used before for a different record."
+BUSY = "The record is busy with other writes. Try again shortly."
 
 
 def refusal(error: Exception) -> tuple[int, list[dict[str, str]]]:
@@ -163,7 +167,14 @@ def refusal(error: Exception) -> tuple[int, list[dict[str, str]]]:
         return error.status, [{"field": field, "in": "json", "detail": error.message}]
     if isinstance(error, Refused):
         return error.status, []
-    return 409, [{"field": "id", "in": "json", "detail": str(error)}]
+    if isinstance(error, WrongExpectedVersion):
+        return 409, [{"field": "id", "in": "json", "detail": changed(error)}]
+    return 409, [{"field": "id", "in": "json", "detail": REUSED}]
+
+
+def changed(error: WrongExpectedVersion) -> str:
+    return (f"The record changed meanwhile: it is at version {error.actual}, "
+            f"not {error.expected}. Read it again.")  # fmt: skip
 
 
 def register_domain_errors(app: Flask) -> None:
@@ -179,17 +190,15 @@ def register_domain_errors(app: Flask) -> None:
 
     @app.errorhandler(WrongExpectedVersion)
     def _version(error: WrongExpectedVersion) -> Response:
-        return problem(409, "Conflict", str(error), kind="version-conflict")
+        return problem(409, "Conflict", changed(error), kind="version-conflict")
 
     @app.errorhandler(EventIdConflict)
     def _event_id(error: EventIdConflict) -> Response:
-        return problem(409, "Conflict", str(error), kind="event-id-reused")
+        return problem(409, "Conflict", REUSED, kind="event-id-reused")
 
     @app.errorhandler(StreamContended)
     def _contended(error: StreamContended) -> Response:
-        return problem(
-            503, "Busy", str(error), kind="busy", headers={"Retry-After": "1"}
-        )
+        return problem(503, "Busy", BUSY, kind="busy", headers={"Retry-After": "1"})
 
     @app.errorhandler(PersonalDataFound)
     def _personal(error: PersonalDataFound) -> Response:
@@ -203,15 +212,24 @@ def database_unavailable(error: Exception) -> bool:
     """Is this the database being away (down, frozen, cut off, too slow)?
 
     Connection failures, lost connections, timeouts and cancelled statements
-    (statement_timeout) are; a refused constraint or a bad query is not.
+    (statement_timeout) are, and so is SQLite's "database is locked" (another
+    writer held the lock past the busy timeout); a refused constraint or a bad
+    query is not.
     """
     if isinstance(error, psycopg.OperationalError | PoolTimeout):
         return True
     if isinstance(error, DBAPIError):
-        return error.connection_invalidated or isinstance(
-            error.orig, psycopg.OperationalError
+        return (
+            error.connection_invalidated
+            or isinstance(error.orig, psycopg.OperationalError)
+            or _sqlite_locked(error.orig)
         )
-    return False
+    return _sqlite_locked(error)
+
+
+def _sqlite_locked(error: BaseException) -> bool:
+    # "database is locked", "database table is locked": SQLITE_BUSY, SQLITE_LOCKED.
+    return isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
 
 
 def register_database_errors(app: Flask) -> None:
@@ -231,5 +249,6 @@ def register_database_errors(app: Flask) -> None:
         return problem(503, "Service Unavailable", detail, "database-unavailable",
                        headers=headers)  # fmt: skip
 
-    for kind in (DBAPIError, psycopg.OperationalError, PoolTimeout):
+    for kind in (DBAPIError, psycopg.OperationalError, sqlite3.OperationalError,
+                 PoolTimeout):  # fmt: skip
         app.register_error_handler(kind, _unavailable)

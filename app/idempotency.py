@@ -5,19 +5,26 @@ account and the key (app.commands.caller), so even two copies racing each other
 append once (the store dedupes on event id). And the first 2xx answer is kept,
 so a retry is answered byte for byte as the first time; the same key with
 another body is a 409.
+
+Keeping the answer comes after the write committed. If that fails (the
+database went away in between), the client still gets its 2xx: the write
+landed, and a retry finds the same events through the derived ids.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from datetime import UTC, datetime
 
 from flask import Response, current_app, g, request
 from sqlalchemy import insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from app.errors import problem
 from events.store.tables import idempotency_keys
+
+log = logging.getLogger(__name__)
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 HEADER = "Idempotency-Key"
@@ -70,8 +77,17 @@ def remember(response: Response) -> Response:
         "created_at": datetime.now(UTC),
     }
     try:
-        with current_app.extensions["store"].engine.begin() as conn:
-            conn.execute(insert(idempotency_keys), row)
+        _keep(row)
     except IntegrityError:
         pass  # a concurrent copy of this request answered first, with the same events
+    except SQLAlchemyError as error:
+        # The write is committed: a 5xx now would tell the client it may not
+        # be. Answer it; a retry runs the command again and lands on the same
+        # event ids, so it gets the same record, not a second one.
+        log.warning("idempotent answer not kept: %s", type(error).__name__)
     return response
+
+
+def _keep(row: dict) -> None:
+    with current_app.extensions["store"].engine.begin() as conn:
+        conn.execute(insert(idempotency_keys), row)

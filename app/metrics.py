@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response, current_app, g
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from prometheus_client.core import (
     CollectorRegistry,
@@ -18,6 +18,8 @@ from prometheus_client.core import (
 )
 from sqlalchemy import func, select
 
+from app.auth import SCRAPER
+from app.errors import problem
 from events.store.read_models import projection_checkpoints, task_failures
 from events.store.tables import events
 
@@ -64,9 +66,23 @@ class StoreCollector:
         yield from (appended, head_metric, position, lag, failed)
 
 
+def _allowed() -> bool:
+    account = g.get("account")
+    scraper = g.get("signed_in_by") == SCRAPER  # BIEB_METRICS_TOKEN (app/auth.py)
+    return scraper or (account is not None and account.role == "admin")
+
+
 @bp.get("/metrics")
 def metrics() -> Response:
-    """Prometheus metrics: the log, the read models and failed tasks."""
+    """Prometheus metrics: the log, the read models and failed tasks.
+
+    For a scraper with BIEB_METRICS_TOKEN, or a signed-in admin: the figures
+    tell how busy the library is, which is no one else's business.
+    """
+    if not _allowed():
+        detail = "Send the metrics token or an admin's as 'Authorization: Bearer'."
+        challenge = {"WWW-Authenticate": 'Bearer realm="metrics"'}
+        return problem(401, "Unauthorized", detail, headers=challenge)
     registry = CollectorRegistry()
     registry.register(StoreCollector(current_app.extensions["store"].engine))
     return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)

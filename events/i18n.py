@@ -63,10 +63,16 @@ MESSAGES: dict[str, dict[str, str]] = {
             "{ambitions} ambities; voor {counted} doelen zijn in deze periode "
             "cijfers geregistreerd."
         ),
-        "reports.mail.position": (
-            "De cijfers zijn geteld tot en met positie {position} van de "
-            "registratie en kunnen op die positie opnieuw worden berekend."
+        "reports.mail.lacking": (
+            "Geen gegevens in deze periode voor de doelen {goals}."
         ),
+        "reports.mail.replaces": (
+            "Deze rapportage vervangt de rapportage over dezelfde periode die u "
+            "op {day} ontving: de cijfers zijn sindsdien aangevuld of "
+            "gecorrigeerd."
+        ),
+        "reports.mail.contact": "Vragen over deze rapportage? Neem contact op met "
+        "{contact}.",
         "reports.mail.missing": (
             "Op {count} plaatsen meldt de rapportage ontbrekende gegevens."
         ),
@@ -116,6 +122,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "estimate.part.middag": "middag",
         "estimate.part.avond": "avond",
         "estimate.all_samples": "alle steekproeven",
+        "estimate.pool.part": "{part} op andere weekdagen",
+        "estimate.reliable": "Betrouwbare schatting.",
+        "estimate.unreliable": "Onbetrouwbare schatting: {reasons}.",
+        "estimate.reliability.few_samples": "minder dan {samples} steekproeven",
+        "estimate.reliability.mostly_borrowed": (
+            "voor meer dan {borrowed}% van de openingstijd is het aantal bezoekers "
+            "afgeleid van andere dagdelen"
+        ),
+        "estimate.reliability.wide_interval": (
+            "de onzekerheid (de helft van het 95%-interval) is groter dan {width}% "
+            "van de schatting"
+        ),
+        "estimate.gaps": "Geen steekproeven op: {strata}.",
         "estimate.samples.one": "steekproef",
         "estimate.samples.many": "steekproeven",
         "estimate.method": (
@@ -125,8 +144,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "estimate.parts.one": "dagdeel",
         "estimate.parts.many": "dagdelen",
         "estimate.method.imputed": (
-            "; {count} {parts} met minder dan 2 steekproeven aangevuld met het "
-            "gemiddelde van dezelfde weekdag of van alle steekproeven"
+            "; {count} {parts} zonder steekproeven aangevuld met het gemiddelde "
+            "van hetzelfde dagdeel op andere weekdagen"
         ),
         "estimate.method.headcount": (
             "; aanwezigen omgerekend met een verblijfsduur van {stay} minuten"
@@ -281,6 +300,80 @@ MESSAGES: dict[str, dict[str, str]] = {
         "report.chart.title": "{label} per maand",
         "report.chart.x_label": "Maand",
         "report.chart.y_label": "Aantal",
+        # -- status per goal (events/figures/status.py, docs/REPORTS.md) --
+        "status.on_track": "op koers",
+        "status.attention": "aandacht",
+        "status.no_data": "geen gegevens",
+        "status.efforts": "inspanningen",
+        "status.reason.no_target": "Geen streefwaarde in de afspraak.",
+        "status.reason.target_met": "Streefwaarde gehaald: {items}.",
+        "status.reason.target_item": "{label} {value} (streefwaarde {target})",
+        "status.reason.fine": (
+            "Geen daling van meer dan {drop}% en geen ontbrekende gegevens."
+        ),
+        "status.reason.attention": "Aandacht: {items}.",
+        "status.reason.below_target": (
+            "{label} {value}, onder de streefwaarde {target}"
+        ),
+        "status.reason.pro_rata": " (pro rata voor {months} maanden: {target} {per})",
+        "status.per.year": "per jaar",
+        "status.per.half-year": "per halfjaar",
+        "status.reason.fell": "{label} {drops}",
+        "status.reason.fell.previous": "{percent}% lager dan de vorige periode",
+        "status.reason.fell.year_earlier": "{percent}% lager dan een jaar eerder",
+        "status.reason.months": "{label}: geen gegevens voor {months}",
+        "status.reason.no_figure": "geen gegevens voor {label}",
+        "status.reason.unreliable": "{label}: {text}",
+        "status.reason.unreliable.default": "onbetrouwbare schatting",
+        "status.reason.no_efforts": (
+            "geen inspanningen genoteerd bij deze inspanningsverplichting"
+        ),
+        "status.reason.nothing": (
+            "Geen cijfers en geen inspanningen voor deze periode geregistreerd."
+        ),
+        "status.reason.efforts": "{count} inspanningen genoteerd: {notes}",
+        "status.reason.efforts.one": "1 inspanning genoteerd: {notes}",
+        "status.reason.unreliable.why": "onbetrouwbare schatting ({why})",
+        "report.status.goal": "Stand",
+        "status.and": "en",
+        "status.hours.on_track": "Alle {weeks} weken voldeden aan de norm ({norm}).",
+        "status.hours.attention": (
+            "{complying} van {weeks} weken voldeden aan de norm ({norm}): {items}."
+        ),
+        "status.hours.not_kept": "{count} weken buiten de norm",
+        "status.hours.not_kept.one": "1 week buiten de norm",
+        "status.hours.unrecorded": "{count} weken niet geregistreerd",
+        "status.hours.unrecorded.one": "1 week niet geregistreerd",
+        "status.hours.no_data": "Geen weken geregistreerd ({norm}).",
+        "measure.count": "aantal",
+        "measure.sum": "som",
+        "measure.latest": "gemelde maandcijfers",
+        "measure.participants": "deelnemers",
+        "measure.active": "actief in de periode",
+        "measure.stock": "stand op een dag",
+        "measure.estimate": "schatting uit steekproeven",
+        "measure.occupancy": "bezetting uit steekproeven",
+        "report.status": "Stand per doel",
+        "report.status.text": (
+            "Per doel de stand volgens één regel, die onder de tabel staat: op "
+            "koers, aandacht, geen gegevens, of de inspanningen waar het doel een "
+            "inspanningsverplichting is."
+        ),
+        "report.status.column": "Stand",
+        "report.status.reason": "Toelichting",
+        "report.status.hours": "Uren",
+        "report.status.rule": "Hoe de stand wordt bepaald",
+        "report.status.rule.text": (
+            "Geen gegevens: geen cijfer en geen inspanning voor de periode. "
+            "Inspanningen: een inspanningsverplichting met genoteerde inspanningen, "
+            "of een doel met alleen inspanningen. Aandacht: een cijfer onder de "
+            "streefwaarde (bij een halfjaar de helft van een jaarstreefwaarde), een "
+            "daling van meer dan {drop}% tegenover zowel de vorige periode als een "
+            "jaar eerder (voor zover die een cijfer hebben), een maand of indicator "
+            "zonder gegevens, of een onbetrouwbare schatting. Anders: op koers. "
+            "Noemt de afspraak geen streefwaarde, dan rust de stand op de trend en "
+            "de volledigheid."
+        ),
         # -- end reports: render --
     },
     "en": {

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask import current_app
@@ -34,9 +34,12 @@ from app.schemas.goals import (
 from events import RecordedEvent
 from events.catalogue import Agreement, Goal
 from events.catalogue.indicators import Indicator
+from events.dutch import method_name, period_name
 from events.efforts import EffortNoted, HistoricFigureImported
-from events.figures.read import GoalFigures, Shown, counted_or_imported
+from events.figures.measures import measure_of
+from events.figures.read import GoalFigures, Shown, counted_or_imported, months_of
 from events.figures.replay import figures_as_of, position_at
+from events.figures.status import IndicatorFigures, goal_status
 from events.periods import Period, within
 
 blp = Blueprint(
@@ -120,7 +123,7 @@ def ask(query: dict[str, Any], code: str) -> Asked:
         b for b in branches_asked(query["branch"]) if b in branches_of(municipality)
     ]
     if not chosen:
-        detail = f"unknown branch {query['branch']!r}"
+        detail = "unknown branch, or one out of your reach"
         abort(422, errors=[{"field": "branch", "in": "query", "detail": detail}])
     return Asked(municipality, agreement, agreement.goal(code), period, chosen)
 
@@ -159,22 +162,56 @@ def progress(asked: Asked, as_of: int | datetime | None = None) -> dict[str, Any
         indicators = [
             indicator_progress(i, figures, periods, imported) for i in goal.indicators
         ]
+    noted = [e for e in efforts(asked) if last is None or e["position"] <= last]
     return {
         "goal": goal,
         "municipality": asked.municipality,
         "branches": asked.branches,
+        "status": status_of(goal, indicators, noted, period, today),
         "period": period.label,
+        "period_label": period_name(period.label),
         "previous": periods[1].label,
+        "previous_label": period_name(periods[1].label),
         "year_earlier": periods[2].label,
+        "year_earlier_label": period_name(periods[2].label),
         "position": position,
         "as_of": None if as_of is None else position,
         "indicators": indicators,
-        "efforts": [e for e in efforts(asked) if last is None or e["position"] <= last],
+        "efforts": noted,
         "imported": sorted(
             (e.data for e in imported.values() if within(e.data["period"], period)),
             key=lambda f: (f["indicator"], f["period"]),
         ),
     }
+
+
+def status_of(
+    goal: Goal,
+    indicators: list[dict[str, Any]],
+    noted: list[dict[str, Any]],
+    period: Period,
+    today: date,
+) -> dict[str, str]:
+    """The goal's status by the one rule (events.figures.status), as the report's.
+
+    A period still running compares its targets pro rata over its months so far.
+    """
+    begun = [m for m in months_of(period) if m <= today.strftime("%Y-%m")]
+    figures = [
+        IndicatorFigures(
+            label=i["label"], value=i["status_value"][0],
+            previous=i["status_value"][1], year_earlier=i["status_value"][2],
+            method=i["method"], months_without_data=i["months_without_data"],
+            estimate=i["estimate"], target=i["target"],
+            grows_with_period=i["grows_with_period"],
+        )
+        for i in indicators
+    ]  # fmt: skip
+    found = goal_status(
+        figures, [e["text"] for e in noted],
+        months=len(begun) or 1, effort=goal.is_effort,
+    )  # fmt: skip
+    return found.as_dict()
 
 
 def indicator_progress(
@@ -185,13 +222,23 @@ def indicator_progress(
 ) -> dict[str, Any]:
     """One indicator: the period's figure, its split, its months, its comparisons."""
     own = figures.shown(indicator, periods[0])
+    shown = [own, *(figures.shown(indicator, p) for p in periods[1:])]
     (value, method), previous, earlier = (
-        shown_figure(indicator, figures.shown(indicator, p) if i else own, p, imported)
-        for i, p in enumerate(periods)
+        shown_figure(indicator, s, p, imported)
+        for s, p in zip(shown, periods, strict=True)
     )
+    # The status reads figures as the report shows them (estimates rounded).
+    measure = measure_of(indicator)
+    reported = [
+        shown_figure(indicator, measure.reported(s), p, imported)[0]
+        for s, p in zip(shown, periods, strict=True)
+    ]
     return {
         **vars(indicator),
+        "grows_with_period": indicator.grows_with_period,
+        "status_value": reported,
         "method": method,
+        "method_label": method_name(method),
         "value": value,
         "previous": previous[0],
         "previous_method": previous[1],

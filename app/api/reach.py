@@ -27,7 +27,7 @@ def branches_asked(asked: str | None) -> list[str]:
     if asked is None:
         return allowed
     if asked not in allowed:
-        detail = f"unknown branch {asked!r}"
+        detail = "unknown branch, or one out of your reach"
         abort(422, errors=[{"field": "branch", "in": "query", "detail": detail}])
     return [asked]
 

@@ -54,7 +54,8 @@ def resolve_branch(services: Services, caller: Caller, asked: str | None) -> str
             return allowed[0]
         raise Invalid("branch", "give the branch")
     if asked not in allowed:
-        raise Invalid("branch", f"unknown branch {asked!r}")
+        # The refused value is never echoed: it may be anything a client typed.
+        raise Invalid("branch", f"unknown branch (yours: {', '.join(allowed)})")
     return asked
 
 
@@ -83,17 +84,18 @@ def covered(services: Services, branch: str, when: datetime, field: str) -> Agre
 
 def check_goals(agreement: Agreement, field: str, codes: Iterable[str]) -> None:
     """Refuse goal codes the agreement lacks, naming the field that holds them."""
-    unknown = [c for c in codes if not agreement.has_goal(c)]
+    unknown = [str(i) for i, c in enumerate(codes) if not agreement.has_goal(c)]
     if unknown:
-        detail = f"unknown goal code{'s' * (len(unknown) > 1)}"
-        raise Invalid(field, f"{detail}: {', '.join(unknown)}")
+        detail = f"unknown goal code at index {', '.join(unknown)}"
+        known = ", ".join(agreement.goal_codes)
+        raise Invalid(field, f"{detail} (the agreement's goals: {known})")
 
 
 def check_district(agreement: Agreement, district: str | None) -> None:
     """Refuse a district the agreement does not name."""
     if district is not None and not agreement.has_district(district):
         known = ", ".join(agreement.district_codes)
-        raise Invalid("district", f"unknown district {district!r} (known: {known})")
+        raise Invalid("district", f"unknown district (known: {known})")
 
 
 def same_branch(where: Where, branch: str, what: str) -> None:

@@ -1,4 +1,4 @@
-"""Pairing a browser to an account (/koppelen), signing out (/afmelden), and /."""
+"""Pairing a browser to an account (/koppelen), and signing out (/afmelden)."""
 
 from __future__ import annotations
 
@@ -16,11 +16,13 @@ from flask_babel import gettext as _
 
 from app.accounts import PAGE_SESSION_VALID, end_page_session, redeem_pairing_code
 from app.auth import SESSION_COOKIE
-from app.pages.guard import UNPAIRED, to_pairing
+from app.pages.guard import UNPAIRED
+from app.pages.signin import SIGNED_IN_WITH
+from app.throttle import PAIRING, counting_failures
 
 bp = Blueprint("pairing", __name__)
 
-# Where each role lands after pairing, and from /.
+# Where each role lands after pairing.
 HOME = {"tablet": "/tablet", "staff": "/ido", "admin": "/ido", "viewer": "/ido"}
 
 
@@ -37,16 +39,17 @@ def _page(error: str | None = None, status: int = 200) -> Response:
     return response
 
 
-@bp.get("/")
-def home() -> Response:
-    """No landing yet: the account's own page, or pairing."""
-    account = g.get("account")
-    if account is None or g.get("signed_in_by") != "page":
-        return to_pairing()
-    return redirect(HOME[account.role])
+def _too_many(wait: int) -> Response:
+    error = _(
+        "Too many wrong codes were entered on this network. "
+        "Try again in %(seconds)s seconds.",
+        seconds=wait,
+    )
+    return _page(error, 429)
 
 
 @bp.route("/koppelen", methods=["GET", "POST"])
+@counting_failures(PAIRING, lambda answer: answer.status_code == 422, _too_many)
 def pair() -> Response:
     """Take a one-time pairing code and start a page session on this browser."""
     if request.method == "GET":
@@ -81,7 +84,9 @@ def sign_out() -> Response:
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
         end_page_session(_engine(), cookie)
+    # Back where this browser signed in: a person's password, or a pairing code.
+    by_password = session.get(SIGNED_IN_WITH) == "password"
     session.clear()
-    response = redirect("/koppelen")
+    response = redirect("/inloggen" if by_password else "/koppelen")
     response.delete_cookie(SESSION_COOKIE)
     return response

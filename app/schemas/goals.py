@@ -5,13 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask import current_app
 from marshmallow import Schema, ValidationError, fields, post_load, pre_dump
 
 from app.agreements import branches
 from app.auth import current_account
-from app.schemas.common import PeriodQuerySchema
+from app.schemas.common import PeriodQuerySchema, Text
 from events.catalogue import Agreement
+from events.catalogue.indicators import TARGET_MONTHS
+from events.dutch import measure_name
 from events.figures.measures import MEASURES
+from events.figures.status import CODES
+from events.i18n import t
+from events.periods import period_of
 
 METHODS = ["counted", "estimated", "imported"]
 
@@ -41,12 +47,29 @@ class MunicipalityQuerySchema(Schema):
         if asked is None:
             raise ValidationError("give the municipality", "municipality")
         if asked not in known or own not in (None, asked):
-            raise ValidationError(f"unknown municipality {asked!r}", "municipality")
+            raise ValidationError("unknown municipality", "municipality")
         return {**data, "municipality": asked}
 
 
 class ProgressQuerySchema(PeriodQuerySchema, MunicipalityQuerySchema):
     """?period=2025-H1&branch=heemstede[&as_of=1200 or 2025-07-01T00:00:00+02:00]"""
+
+    period = Text(
+        load_default=None,
+        metadata={
+            "example": "2025-H1",
+            "description": "2025, 2025-H1, 2025-Q2 or 2025-03; the current half "
+            "year (in the configured time zone) when left out.",
+        },
+    )
+
+    @post_load
+    def default_period(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        """The current half year where no period is asked for."""
+        if data["period"] is not None:
+            return data
+        zone = current_app.extensions["bieb_config"].zone
+        return {**data, "period": period_of(datetime.now(zone), "half", zone).label}
 
     as_of = fields.String(
         load_default=None,
@@ -74,11 +97,22 @@ class ProgressQuerySchema(PeriodQuerySchema, MunicipalityQuerySchema):
         return {**data, "as_of": moment}
 
 
+class TargetSchema(Schema):
+    """The agreement's target for an indicator (streefwaarde)."""
+
+    value = fields.Float()
+    per = fields.String(metadata={"enum": list(TARGET_MONTHS)})
+    per_label = fields.Function(
+        lambda target: t(f"status.per.{target.per}"),
+        metadata={"description": "Dutch: per jaar, per halfjaar"},
+    )
+
+
 class IndicatorOutSchema(Schema):
     """An indicator as declared; every measure kept by month is counted."""
 
     code = fields.String(metadata={"example": "participants"})
-    label = fields.String()
+    label = fields.String(metadata={"description": "Its name in Dutch"})
     measure = fields.String(metadata={"enum": list(MEASURES)})
     method = fields.String(dump_default="counted", metadata={"enum": METHODS})
 
@@ -147,8 +181,40 @@ class IndicatorProgressSchema(IndicatorOutSchema):
     estimate = fields.Dict(
         keys=fields.String(),
         allow_none=True,
-        metadata={"description": "An estimate's 95% interval, samples and method"},
+        metadata={
+            "description": (
+                "An estimate's 95% interval (low, high), samples, display and "
+                "method; missing: parts of the week with fewer than 2 sampled "
+                "days; unsampled: those with none (their rate is borrowed); "
+                "reliable, reliability (codes: few_samples, mostly_borrowed, "
+                "wide_interval) and reliability_text, the verdict in Dutch"
+            ),
+            "example": {
+                "low": 61000.0,
+                "high": 88000.0,
+                "samples": 48,
+                "display": "ca. 74.000 (95%-interval: 61.000 tot 88.000)",
+                "missing": ["zaterdagochtend"],
+                "unsampled": [],
+                "reliable": True,
+                "reliability": [],
+                "reliability_text": "Betrouwbare schatting.",
+            },
+        },
     )
+    measure_label = fields.Function(
+        lambda obj: measure_name(obj["measure"]),
+        metadata={"description": "The measure in Dutch", "example": "aantal"},
+    )
+    target = fields.Nested(
+        TargetSchema,
+        allow_none=True,
+        metadata={"description": "The agreement's target; null: it names none"},
+    )
+    method_label = fields.String(
+        metadata={"description": "How the value was obtained, in Dutch",
+                  "example": "geteld"}
+    )  # fmt: skip
     previous_method = fields.String(metadata={"enum": METHODS})
     year_earlier_method = fields.String(metadata={"enum": METHODS})
     records = fields.Integer(
@@ -161,8 +227,11 @@ class IndicatorProgressSchema(IndicatorOutSchema):
     )
     months = fields.Dict(
         keys=fields.String(),
-        values=fields.Float(),
-        metadata={"example": {"2025-01": 31, "2025-02": 28}},
+        values=fields.Float(allow_none=True),
+        metadata={
+            "description": "Each month's figure; null where no record was made",
+            "example": {"2025-01": 31, "2025-02": None},
+        },
     )
     months_without_data = fields.List(
         fields.String(), metadata={"description": "Begun months with no record"}
@@ -182,15 +251,35 @@ class ImportedBriefSchema(Schema):
     note = fields.String(allow_none=True)
 
 
+class StatusSchema(Schema):
+    """A goal's status by the rule of docs/REPORTS.md ("Stand per doel")."""
+
+    code = fields.String(metadata={"enum": list(CODES)})
+    label = fields.String(
+        metadata={"description": "The status in Dutch", "example": "op koers"}
+    )
+    reason = fields.String(
+        metadata={
+            "description": "Why, in a short Dutch text",
+            "example": "Geen streefwaarde in de afspraak. Geen daling van meer "
+            "dan 20% en geen ontbrekende gegevens.",
+        }
+    )
+
+
 class ProgressOutSchema(Schema):
     """A goal's figures for a period, with efforts and figures from before."""
 
     goal = fields.Nested(GoalOutSchema)
     municipality = fields.String()
     branches = fields.List(fields.String())
+    status = fields.Nested(StatusSchema)
     period = fields.String(metadata={"example": "2025-H1"})
+    period_label = fields.String(metadata={"example": "eerste halfjaar 2025"})
     previous = fields.String(metadata={"example": "2024-H2"})
+    previous_label = fields.String(metadata={"example": "tweede halfjaar 2024"})
     year_earlier = fields.String(metadata={"example": "2024-H1"})
+    year_earlier_label = fields.String(metadata={"example": "eerste halfjaar 2024"})
     position = fields.Integer(
         metadata={"description": "The log position the figures are counted up to"}
     )
@@ -220,5 +309,5 @@ class FigureRecordsSchema(Schema):
     goal = fields.String()
     indicator = fields.String()
     period = fields.String()
-    value = fields.Float()
+    value = fields.Float(allow_none=True)
     records = fields.List(fields.Nested(FigureRecordSchema))

@@ -60,13 +60,16 @@ def create_store_engine(
 ) -> Engine:
     """An engine with the settings the store relies on for its backend.
 
-    `limit`: see the module's doc (PostgreSQL only; SQLite has no server to
-    wait on).
+    `limit`: see the module's doc (on SQLite: how long a statement waits for
+    another writer's lock).
     """
     url = normalise_url(url)
     kwargs.setdefault("pool_pre_ping", True)
+    # A failed statement's error names its SQL, never its values: they may be
+    # free text a screen has yet to judge, and errors end up in the log.
+    kwargs.setdefault("hide_parameters", True)
     if make_url(url).get_backend_name() == "sqlite":
-        return _sqlite_engine(url, **kwargs)
+        return _sqlite_engine(url, limit, **kwargs)
     connect_args = kwargs.setdefault("connect_args", {})
     query = make_url(url).query
     if "connect_timeout" not in query:
@@ -150,9 +153,25 @@ def _limit_statements(engine: Engine, limit: Limit) -> None:
         record.info["statement_timeout"] = wanted
 
 
-def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
+# Milliseconds an SQLite statement waits for another writer's lock, unlimited.
+SQLITE_BUSY_MS = 30_000
+
+
+def _sqlite_engine(url: str, limit: Limit | None, **kwargs: Any) -> Engine:
     kwargs.setdefault("connect_args", {}).setdefault("timeout", 30)
     engine = create_engine(url, **kwargs)
+
+    if limit is not None:
+
+        @event.listens_for(engine, "checkout")
+        def _busy_limit(dbapi_connection, record, _proxy) -> None:
+            # A limited caller waits `limit()` for another writer's lock, then
+            # gets "database is locked" (answered 503 by the web app).
+            seconds = limit()
+            wanted = SQLITE_BUSY_MS if seconds is None else round(seconds * 1000)
+            if record.info.get("busy_timeout", SQLITE_BUSY_MS) != wanted:
+                dbapi_connection.execute(f"PRAGMA busy_timeout={int(wanted)}")
+                record.info["busy_timeout"] = wanted
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection, _record) -> None:
@@ -162,7 +181,7 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 

@@ -214,8 +214,11 @@ def test_the_mail_names_the_period_the_goals_without_data_and_whom_to_ask(
     report_id = produce(recorded, config, AGREEMENT, "2025-H1", requested_by="test")
     numbers = load(recorded.engine, report_id).numbers
     goals = [g for a in numbers["ambitions"] for g in a["goals"]]
-    empty = [g["code"] for g in goals if all(
-        line["value"] is None for line in g["indicators"]) and not g["efforts"]]
+    empty = [
+        g["code"]
+        for g in goals
+        if all(line["value"] is None for line in g["indicators"]) and not g["efforts"]
+    ]
     assert empty, "the generated data leaves some goal without figures"
     send(recorded, config, report_id)
     message = server.to(RECIPIENTS[0])[0]

@@ -17,10 +17,9 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-
-from babel.dates import format_date
 from typing import Any
 
+from babel.dates import format_date
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import IntegrityError
 
