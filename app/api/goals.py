@@ -34,12 +34,13 @@ from app.schemas.goals import (
 from events import RecordedEvent
 from events.catalogue import Agreement, Goal
 from events.catalogue.indicators import Indicator
-from events.dutch import method_name, period_name
+from events.dutch import measure_name, method_name, period_name
 from events.efforts import EffortNoted, HistoricFigureImported
 from events.figures.measures import measure_of
 from events.figures.read import GoalFigures, Shown, counted_or_imported, months_of
 from events.figures.replay import figures_as_of, position_at
 from events.figures.status import IndicatorFigures, goal_status
+from events.i18n import t
 from events.periods import Period, within
 
 blp = Blueprint(
@@ -202,7 +203,7 @@ def status_of(
             label=i["label"], value=i["status_value"][0],
             previous=i["status_value"][1], year_earlier=i["status_value"][2],
             method=i["method"], months_without_data=i["months_without_data"],
-            estimate=i["estimate"], target=i["target"],
+            estimate=i["estimate"], target=i["declared_target"],
             grows_with_period=i["grows_with_period"],
         )
         for i in indicators
@@ -212,6 +213,15 @@ def status_of(
         months=len(begun) or 1, effort=goal.is_effort,
     )  # fmt: skip
     return found.as_dict()
+
+
+def target_of(indicator: Indicator) -> dict[str, Any] | None:
+    """The agreement's target for the indicator, with its period in Dutch."""
+    target = indicator.target
+    if target is None:
+        return None
+    per_label = t(f"status.per.{target.per}")
+    return {"value": target.value, "per": target.per, "per_label": per_label}
 
 
 def indicator_progress(
@@ -236,9 +246,12 @@ def indicator_progress(
     return {
         **vars(indicator),
         "grows_with_period": indicator.grows_with_period,
+        "declared_target": indicator.target,
         "status_value": reported,
         "method": method,
         "method_label": method_name(method),
+        "measure_label": measure_name(indicator.measure),
+        "target": target_of(indicator),
         "value": value,
         "previous": previous[0],
         "previous_method": previous[1],

@@ -13,10 +13,8 @@ from app.auth import current_account
 from app.schemas.common import PeriodQuerySchema, Text
 from events.catalogue import Agreement
 from events.catalogue.indicators import TARGET_MONTHS
-from events.dutch import measure_name
 from events.figures.measures import MEASURES
 from events.figures.status import CODES
-from events.i18n import t
 from events.periods import period_of
 
 METHODS = ["counted", "estimated", "imported"]
@@ -102,10 +100,7 @@ class TargetSchema(Schema):
 
     value = fields.Float()
     per = fields.String(metadata={"enum": list(TARGET_MONTHS)})
-    per_label = fields.Function(
-        lambda target: t(f"status.per.{target.per}"),
-        metadata={"description": "Dutch: per jaar, per halfjaar"},
-    )
+    per_label = fields.String(metadata={"example": "per jaar"})
 
 
 class IndicatorOutSchema(Schema):
@@ -202,9 +197,8 @@ class IndicatorProgressSchema(IndicatorOutSchema):
             },
         },
     )
-    measure_label = fields.Function(
-        lambda obj: measure_name(obj["measure"]),
-        metadata={"description": "The measure in Dutch", "example": "aantal"},
+    measure_label = fields.String(
+        metadata={"description": "The measure in Dutch", "example": "aantal"}
     )
     target = fields.Nested(
         TargetSchema,

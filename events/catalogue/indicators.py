@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 # A filter value meaning "the goal this indicator belongs to".
 THIS_GOAL = "@goal"
+# What a target (streefwaarde) is set for: a year, or each half year.
+TARGET_MONTHS = {"year": 12, "half-year": 6}
 
 
 def measures() -> dict[str, Measure]:
@@ -27,6 +29,24 @@ def measures() -> dict[str, Measure]:
     from events.figures.measures import MEASURES
 
     return MEASURES
+
+
+@dataclass(frozen=True)
+class Target:
+    """The library's own intention for an indicator (streefwaarde), per period."""
+
+    value: float
+    per: str = "year"  # "year" or "half-year" (TARGET_PERIODS)
+
+    def for_period(self, months: int, prorated: bool) -> float:
+        """The target for a period of some months; pro rata where figures add up.
+
+        A yearly target of 1.000 is 500 for a half year, and a half-yearly one of
+        500 is 1.000 for a year; a share or a stock keeps its target as it is.
+        """
+        if not prorated:
+            return self.value
+        return self.value * months / TARGET_MONTHS[self.per]
 
 
 @dataclass(frozen=True)
@@ -46,11 +66,17 @@ class Indicator:
     where: dict[str, Any] = field(default_factory=dict)
     dimensions: tuple[str, ...] = ()  # fields the figure is also split by
     date: str | None = None  # a date field that places the figure, if not occurred_at
+    target: Target | None = None  # None: the agreement names no streefwaarde
 
     @property
     def additive(self) -> bool:
         """Whether a period's figure is the sum of its months' figures."""
         return measures()[self.measure].additive
+
+    @property
+    def grows_with_period(self) -> bool:
+        """Whether a longer period has a larger figure (a target scales pro rata)."""
+        return self.additive or self.measure == "estimate"
 
     @property
     def method(self) -> str:
@@ -103,8 +129,19 @@ def _indicator(entry: Table, goal: str, known_events: frozenset[str]) -> Indicat
         where=entry.scalars("where"),
         dimensions=entry.optional_texts("dimensions"),
         date=entry.optional_text("date"),
+        target=_target(entry),
     )
     problem = known[measure].validate(indicator)
     if problem:
         raise entry.error(problem)
     return indicator
+
+
+def _target(entry: Table) -> Target | None:
+    """`streefwaarde = { value = 1200, per = "year" }`, if the agreement names one."""
+    table = entry.optional_table("streefwaarde")
+    if table is None:
+        return None
+    with table:
+        per = table.choice("per", tuple(TARGET_MONTHS))
+        return Target(value=table.number("value"), per=per)

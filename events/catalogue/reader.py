@@ -154,6 +154,10 @@ class Table:
         value = self._value(key, dict, "a table")
         return Table(value, self.file, self._path(key))
 
+    def optional_table(self, key: str) -> Table | None:
+        """A sub-table that may be left out (then None)."""
+        return self.table(key) if self._optional(key) else None
+
     def tables(self, key: str, allow_empty: bool = False) -> list[Table]:
         """An array of tables; each is labelled by its index and its code."""
         values = self._value(key, list, "an array of tables ([[...]])")

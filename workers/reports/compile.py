@@ -21,8 +21,9 @@ from events.corrections import RecordRetracted, live
 from events.counts import ServiceHoursRecorded
 from events.efforts import EffortNoted, HistoricFigureImported
 from events.figures.measures import measure_of
-from events.figures.read import GoalFigures, Shown, counted_or_imported
+from events.figures.read import GoalFigures, Shown, counted_or_imported, months_of
 from events.figures.replay import figures_as_of
+from events.figures.status import IndicatorFigures, goal_status, hours_status
 from events.periods import Period, parse_period, week_in, weeks_of, within
 from events.store import SqlEventStore
 from workers.reports.content import (
@@ -91,7 +92,7 @@ def _goal(
 ) -> GoalSection:
     period = periods[0]
     figures = GoalFigures(conn, agreement, branches, goal.code, periods, zone=zone)
-    lines, estimates, missing = [], [], []
+    lines, estimates, missing, judged = [], [], [], []
     for indicator in goal.indicators:
         measure = measure_of(indicator)
         shown = [measure.reported(figures.shown(indicator, p)) for p in periods]
@@ -117,6 +118,20 @@ def _goal(
         if shown[0].estimate is not None:
             estimates.append(_estimate(indicator, shown[0]))
         missing += measure.notes(figures, indicator, period, shown[0])
+        judged.append(
+            IndicatorFigures(
+                label=indicator.label, value=values[0][0], previous=values[1][0],
+                year_earlier=values[2][0], method=values[0][1],
+                months_without_data=figures.months_without_data(indicator, period),
+                estimate=shown[0].estimate, target=indicator.target,
+                grows_with_period=indicator.grows_with_period,
+            )
+        )  # fmt: skip
+    efforts = log.efforts(goal.code, period)
+    status = goal_status(
+        judged, [e.text for e in efforts],
+        months=len(months_of(period)), effort=goal.is_effort,
+    )  # fmt: skip
     return GoalSection(
         code=goal.code,
         text=goal.text,
@@ -126,8 +141,9 @@ def _goal(
         partners=list(goal.partners),
         indicators=lines,
         estimates=estimates,
-        efforts=log.efforts(goal.code, period),
+        efforts=efforts,
         missing=missing,
+        status=status,
     )
 
 
@@ -153,6 +169,7 @@ def _hours(agreement: Agreement, period: Period, log: _Log) -> list[HoursLine]:
     for hours in agreement.service_hours:
         name = HOURS_FIELDS.get(hours.code)
         recorded = [float(w[name]) for w in weeks.values()] if name else []
+        kept = sum(hours.complies(h) for h in recorded)
         lines.append(
             HoursLine(
                 code=hours.code,
@@ -161,8 +178,15 @@ def _hours(agreement: Agreement, period: Period, log: _Log) -> list[HoursLine]:
                 max_per_week=hours.max_per_week,
                 weeks=count,
                 weeks_recorded=len(recorded),
-                weeks_complying=sum(hours.complies(h) for h in recorded),
+                weeks_complying=kept,
                 average=round(sum(recorded) / len(recorded), 2) if recorded else None,
+                status=hours_status(
+                    hours.min_per_week,
+                    hours.max_per_week,
+                    weeks=count,
+                    recorded=len(recorded),
+                    complying=kept,
+                ),
             )
         )
     return lines

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from events.figures.measures import MEASURES
+from events.figures.status import Status
 
 Method = str  # "counted" | "estimated" | "imported"
 
@@ -81,6 +82,8 @@ class GoalSection:
     efforts: list[EffortLine] = field(default_factory=list)
     # Dutch notes where data is missing ("Geen uitleencijfers voor maart 2025.")
     missing: list[str] = field(default_factory=list)
+    # op koers / aandacht / geen gegevens / inspanningen (events.figures.status)
+    status: Status | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,7 @@ class HoursLine:
     weeks_recorded: int
     weeks_complying: int
     average: float | None  # mean hours per recorded week
+    status: Status | None = None  # every week recorded and kept: op koers
 
 
 @dataclass(frozen=True)

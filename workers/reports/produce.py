@@ -216,8 +216,8 @@ def summary(numbers: dict[str, Any]) -> str:
 def _has_data(goal: dict[str, Any]) -> bool:
     """Whether any of the goal's figures (or effort notes) says something."""
     status = goal.get("status") or {}
-    if status.get("code"):
-        return status["code"] != "geen_gegevens"
+    if status.get("code"):  # events.figures.status
+        return status["code"] != "no_data"
     return bool(goal.get("efforts")) or any(
         line["value"] is not None for line in goal["indicators"]
     )

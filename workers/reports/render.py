@@ -9,10 +9,8 @@ inline data are loaded.
 
 from __future__ import annotations
 
-import math
 import re
 from datetime import datetime, tzinfo
-from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 
@@ -20,6 +18,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 from weasyprint import HTML, URLFetcher
 
+from events.dutch import NO_DATA, dutch_number, method_name, period_name
+from events.dutch import hours_norm as norm_text
+from events.figures.status import DROP_PERCENT
 from events.i18n import DEFAULT, MESSAGES, t
 from workers.reports import charts
 from workers.reports.content import (
@@ -30,8 +31,6 @@ from workers.reports.content import (
 )
 
 TEMPLATES = Path(__file__).parent / "templates"
-TENTH = Decimal("0.1")
-NO_DATA = "\u2014"  # an em dash: no figure for this period
 MONTH_NAMES = tuple(t(f"month.{number}") for number in range(1, 13))
 COMPACT_ROWS = 12  # an indicator table this short is kept on one page
 COUNTERS = {"{page}": "counter(page)", "{pages}": "counter(pages)"}
@@ -67,34 +66,6 @@ def render_pdf(html: str) -> bytes:
     return document.write_pdf()
 
 
-def dutch_number(value: float | None) -> str:
-    """12345.0 -> '12.345', 38.25 -> '38,3', None -> an em dash (no data)."""
-    if value is None or not math.isfinite(value):
-        return NO_DATA
-    # Half up, as people round: 57.25 -> 57,3 (float round() would give 57,2).
-    rounded = Decimal(str(float(value))).quantize(TENTH, rounding=ROUND_HALF_UP)
-    rounded = rounded if rounded else abs(rounded)  # no "-0"
-    text = f"{rounded:,.0f}" if rounded == rounded.to_integral() else f"{rounded:,.1f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-
-
-def period_name(code: str) -> str:
-    """'2025-H1' -> 'eerste halfjaar 2025', '2025' -> 'jaar 2025'; else as given."""
-    year, _, half = code.partition("-")
-    if not year.isdigit():
-        return code
-    if not half:
-        return t("report.period.year").format(year=year)
-    if half in {"H1", "H2"}:
-        return t(f"report.period.{half}").format(year=year)
-    return code
-
-
-def method_name(method: str) -> str:
-    """How a figure was obtained, in Dutch ('geteld', 'geschat uit steekproeven')."""
-    return _known(f"report.method.{method}") or method
-
-
 def dimension_name(dimension: str) -> str:
     """A dimension key in Dutch ('themes' -> 'thema'); the key itself if unknown."""
     return _known(f"report.dimension.{dimension}") or dimension.replace("_", " ")
@@ -110,10 +81,7 @@ def item_name(dimension: str, item: str) -> str:
 
 def hours_norm(line: HoursLine) -> str:
     """'38,5 uur per week' or '55-57 uur per week' (with an en dash)."""
-    low = dutch_number(line.min_per_week)
-    if line.max_per_week is None:
-        return t("report.hours.min").format(min=low)
-    return t("report.hours.range").format(min=low, max=dutch_number(line.max_per_week))
+    return norm_text(line.min_per_week, line.max_per_week)
 
 
 def chart(line: IndicatorLine) -> Markup | None:
@@ -164,7 +132,7 @@ def _environment() -> Environment:
         t=t, chart=chart, item=item_name, split=split_items, no_data=NO_DATA
     )
     environment.globals.update(rows_of=table_rows, compact_rows=COMPACT_ROWS)
-    environment.globals.update(key_line=key_line)
+    environment.globals.update(key_line=key_line, status_drop=DROP_PERCENT)
     return environment
 
 
