@@ -27,7 +27,7 @@ $(UV):
 	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
 
 $(VENV)/.synced: $(UV) uv.lock pyproject.toml
-	$(UV) sync --frozen --python $(PYTHON) --reinstall-package bieb-register
+	$(UV) sync --frozen --compile-bytecode --python $(PYTHON) --reinstall-package bieb-register
 	touch $@
 
 install: $(VENV)/.synced

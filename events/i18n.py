@@ -170,7 +170,44 @@ MESSAGES: dict[str, dict[str, str]] = {
         "report.period.H2": "tweede halfjaar {year}",
         "report.period.year": "jaar {year}",
         "report.about": "Over het {period}",
-        "report.position": "Stand van de registratie: positie {position}",
+        "report.explanations": "Toelichting",
+        "report.explain.class_size": (
+            "{label}: waar de school het aantal leerlingen niet opgaf, is gerekend "
+            "met het aantal klassen maal de gemiddelde klasgrootte van {size} "
+            "leerlingen (voetnoot 1 van de afspraak)."
+        ),
+        "report.explain.themes": (
+            "Een vraag kan over meer dan één thema gaan; de thema's tellen daarom "
+            "samen op tot meer dan het aantal vragen."
+        ),
+        "report.explain.unknown": (
+            "Onbekend: registraties waarbij dit gegeven niet is opgegeven (een wijk "
+            "wordt alleen gevraagd, nooit een adres); zo telt de verdeling op tot "
+            "het totaal."
+        ),
+        "report.item.unknown": "onbekend",
+        "report.accountability": "Verantwoording",
+        "report.accountability.source": (
+            "Deze rapportage is op {day} samengesteld uit de registratie van de "
+            "bibliotheek: elke activiteit, aanmelding, vraag en telling is daarin "
+            "vastgelegd op het moment dat hij plaatsvond en wordt nooit "
+            "overschreven; correcties zijn eigen registraties. De cijfers zijn "
+            "geteld tot en met registratie {position}."
+        ),
+        "report.accountability.id": "Rapportnummer",
+        "report.accountability.position": "Geteld tot en met registratie",
+        "report.accountability.agreement": "Afspraak",
+        "report.accountability.version": "versie {version}",
+        "report.accountability.reproduce": (
+            "Wie de cijfers wil narekenen, laat ze opnieuw berekenen tot en met "
+            "dezelfde registratie; dat geeft dezelfde uitkomst. Achter elk cijfer "
+            "staan de registraties waaruit het is geteld:"
+        ),
+        "report.accountability.methods": (
+            "Geteld: opgeteld uit de registraties. Geschat: berekend uit "
+            "steekproeven, met een 95%-interval (ca.). Ingevoerd: een cijfer uit "
+            "de administratie van vóór het register."
+        ),
         "report.compiled": "Samengesteld op {date}",
         "report.for_municipality": "Gemeente {name}",
         "report.summary": "Samenvatting",

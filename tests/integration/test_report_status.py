@@ -106,7 +106,7 @@ def test_every_goal_has_its_status_on_the_summary_page_as_the_api_says(
     assert {"efforts", "attention"} <= seen, seen
     # The hours: 4 of 26 weeks recorded, none with enough self-service hours.
     assert (
-        "aandacht Self service-uren: 0 van 26 weken voldeden aan de norm "
+        "aandacht Selfservice-uren: 0 van 26 weken voldeden aan de norm "
         "(55\u201357 uur per week): 4 weken buiten de norm en 22 weken niet "
         "geregistreerd." in summary
     ), summary

@@ -165,7 +165,7 @@ def sample_report_content() -> ReportContent:
         position=18342,
         ambitions=ambitions,
         hours=_hours(agreement),
-        missing=["Self service-uren van week 2025-W14 niet geregistreerd."],
+        missing=["Selfservice-uren van week 2025-W14 niet geregistreerd."],
     )
 
 

@@ -44,7 +44,7 @@ def heemstede():
 def test_the_shipped_agreement_is_available_and_loads(heemstede):
     assert HEEMSTEDE in available_agreements()
     assert heemstede.name == HEEMSTEDE
-    assert heemstede.version == 1
+    assert heemstede.version == 2
     assert heemstede.organisation == "Bibliotheek Zuid-Kennemerland"
     assert (heemstede.municipality.code, heemstede.municipality.name) == (
         "heemstede",

@@ -120,14 +120,24 @@ class TestHtml:
             assert str(escape(goal.reach)) in section
             assert str(escape(", ".join(goal.partners))) in section
 
-    def test_title_names_the_period_and_the_position(self, html, content):
+    def test_title_names_the_period_and_the_day_not_the_position(self, html, content):
         assert "<h1>Halfjaarverslag</h1>" in html
         assert "Over het eerste halfjaar 2025" in html
-        assert "Stand van de registratie: positie 18342" in html
+        title = html.split('<section class="title-page">')[1].split("</section>")[0]
+        assert "18342" not in title and "positie" not in title
         assert "Samengesteld op 1 juli 2025" in html  # the day in ZONE
         in_utc = render_html(content, ZoneInfo("UTC"), compiled_at=COMPILED)
         assert "Samengesteld op 30 juni 2025" in in_utc
         assert '<html lang="nl">' in html
+
+    def test_the_closing_section_says_how_to_reproduce_the_figures(self, content):
+        html = render_html(content, ZONE, compiled_at=COMPILED, report_id="r-1")
+        closing = html.split('id="verantwoording"')[1]
+        assert "Verantwoording" in closing and "op 1 juli 2025" in closing
+        assert "tot en met registratie 18.342" in closing
+        assert "r-1" in closing
+        assert f"--position {content.position}" in closing
+        assert f"as_of={content.position}" in closing
 
     def test_each_indicator_shows_its_three_figures_in_dutch(self, html, content):
         for goal in content.goals:

@@ -23,13 +23,16 @@ from events.efforts import EffortNoted, HistoricFigureImported
 from events.figures.measures import measure_of
 from events.figures.read import GoalFigures, Shown, counted_or_imported, months_of
 from events.figures.replay import figures_as_of
+from events.figures.shown import UNKNOWN
 from events.figures.status import IndicatorFigures, goal_status, hours_status
+from events.i18n import t
 from events.periods import Period, parse_period, week_in, weeks_of, within
 from events.store import SqlEventStore
 from workers.reports.content import (
     AmbitionSection,
     EffortLine,
     EstimateLine,
+    FootnoteLine,
     GoalSection,
     HoursLine,
     IndicatorLine,
@@ -78,6 +81,9 @@ def compile_content(
         position=at,
         ambitions=ambitions,
         hours=_hours(agreement, period, log),
+        districts={d.code: d.name for d in agreement.districts},
+        agreement_name=agreement.name,
+        agreement_version=agreement.version,
     )
 
 
@@ -144,7 +150,33 @@ def _goal(
         efforts=efforts,
         missing=missing,
         status=status,
+        explanations=_explanations(agreement, goal, lines),
+        footnotes=[
+            FootnoteLine(number=f.number, text=f.text)
+            for f in agreement.footnotes
+            if f.number in goal.footnotes
+        ],
     )
+
+
+def _explanations(
+    agreement: Agreement, goal: Goal, lines: list[IndicatorLine]
+) -> list[str]:
+    """What a reader needs to read the goal's figures right, in Dutch."""
+    notes = []
+    for indicator, line in zip(goal.indicators, lines, strict=True):
+        if line.value is None:
+            continue
+        if "SchoolLessonGiven" in indicator.events and indicator.value == "pupils":
+            size = agreement.context.average_class_size
+            notes.append(t("report.explain.class_size").format(
+                label=line.label, size=size))  # fmt: skip
+        themes = line.by_dimension.get("themes", {})
+        if sum(themes.values()) > line.value:
+            notes.append(t("report.explain.themes"))
+        if any(UNKNOWN in items for items in line.by_dimension.values()):
+            notes.append(t("report.explain.unknown"))
+    return list(dict.fromkeys(notes))  # each once, in order
 
 
 def _estimate(indicator: Indicator, shown: Shown) -> EstimateLine:

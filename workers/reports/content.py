@@ -84,6 +84,18 @@ class GoalSection:
     missing: list[str] = field(default_factory=list)
     # op koers / aandacht / geen gegevens / inspanningen (events.figures.status)
     status: Status | None = None
+    # How figures were made where the table cannot say (Dutch sentences), and
+    # the agreement's footnotes the goal's texts mark.
+    explanations: list[str] = field(default_factory=list)
+    footnotes: list[FootnoteLine] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FootnoteLine:
+    """One of the agreement's footnotes that a goal's text refers to ("[1]")."""
+
+    number: int
+    text: str
 
 
 @dataclass(frozen=True)
@@ -123,6 +135,9 @@ class ReportContent:
     ambitions: list[AmbitionSection]
     hours: list[HoursLine]
     missing: list[str] = field(default_factory=list)  # notes for the whole report
+    districts: dict[str, str] = field(default_factory=dict)  # code -> name
+    agreement_name: str = ""  # "heemstede-2024-2027"
+    agreement_version: int = 0
 
     def numbers(self) -> dict[str, Any]:
         """Every figure and text the report shows, as JSON-ready data."""

@@ -82,9 +82,11 @@ def produce(
         return found
     content = compile_content(store, agreement, period, config.zone, position=position)
     compiled_at = datetime.now(UTC)
-    html = render_html(content, config.zone, compiled_at=compiled_at)
+    report_id = str(uuid.uuid4())
+    html = render_html(content, config.zone, compiled_at=compiled_at,
+                       report_id=report_id)  # fmt: skip
     row = {
-        "id": str(uuid.uuid4()),
+        "id": report_id,
         "municipality": content.municipality,
         "period": content.period,
         "position": content.position,

@@ -10,6 +10,7 @@ inline data are loaded.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import datetime, tzinfo
 from functools import cache
 from pathlib import Path
@@ -20,6 +21,7 @@ from weasyprint import HTML, URLFetcher
 
 from events.dutch import NO_DATA, dutch_number, method_name, period_name
 from events.dutch import hours_norm as norm_text
+from events.figures.shown import UNKNOWN
 from events.figures.status import DROP_PERCENT
 from events.i18n import DEFAULT, MESSAGES, t
 from workers.reports import charts
@@ -43,12 +45,18 @@ ITEM_PREFIXES = {
 
 
 def render_html(
-    content: ReportContent, zone: tzinfo, *, compiled_at: datetime | None = None
+    content: ReportContent,
+    zone: tzinfo,
+    *,
+    compiled_at: datetime | None = None,
+    report_id: str = "",
 ) -> str:
     """The report as one Dutch HTML document (inline SVG charts, linked CSS)."""
     template = _environment().get_template("report.html")
     return template.render(
         report=content,
+        report_id=report_id,
+        compiled_day=_day(compiled_at.astimezone(zone)) if compiled_at else None,
         kind=t(f"report.kind.{'year' if _is_year(content.period) else 'half-year'}"),
         compiled=_long_date(compiled_at.astimezone(zone)) if compiled_at else None,
         indicator_count=sum(len(goal.indicators) for goal in content.goals),
@@ -71,8 +79,13 @@ def dimension_name(dimension: str) -> str:
     return _known(f"report.dimension.{dimension}") or dimension.replace("_", " ")
 
 
-def item_name(dimension: str, item: str) -> str:
-    """A dimension item in Dutch ('digid' -> 'DigiD'); the raw value if unknown."""
+def item_name(dimension: str, item: str, names: Mapping[str, str] | None = None) -> str:
+    """A dimension item in Dutch ('digid' -> 'DigiD', a district's name from the
+    agreement in `names`); the raw value if unknown."""
+    if item == UNKNOWN:
+        return t("report.item.unknown")
+    if names and item in names:
+        return names[item]
     keys = [f"report.item.{dimension}.{item}"]
     if dimension in ITEM_PREFIXES:
         keys.append(f"{ITEM_PREFIXES[dimension]}.{item}")
@@ -158,5 +171,8 @@ def _is_year(period: str) -> bool:
 
 
 def _long_date(when: datetime) -> str:
-    day = f"{when.day} {MONTH_NAMES[when.month - 1]} {when.year}"
-    return t("report.compiled").format(date=day)
+    return t("report.compiled").format(date=_day(when))
+
+
+def _day(when: datetime) -> str:
+    return f"{when.day} {MONTH_NAMES[when.month - 1]} {when.year}"
