@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import click
@@ -17,7 +18,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 import migrations
-from app import accounts, create_app
+from app import accounts, create_app, first_hour
 from app.config import Config
 from migrations import grants
 
@@ -193,7 +194,7 @@ def up() -> None:
     """Run everything on one machine: API, worker and scheduler, until Ctrl-C."""
     config = _config()
     _migrate(config)
-    first_admin = _first_admin()
+    first_admin = first_hour.make_first_admin(_engine(), config.instance_dir)
     children = {
         "api": [
             sys.executable, "-m", "gunicorn", "-c", "python:app.serving",
@@ -212,16 +213,18 @@ def up() -> None:
     for agreement in {a.name: a for found in loaded for a in found}.values():
         click.echo(f"  agreement: {agreement.title} ({agreement.name})")
     if first_admin:
-        click.echo(f"  first admin account 'admin', token (shown once): {first_admin}")
+        click.echo(
+            f"  first admin account 'admin', token (shown once): {first_admin.token}"
+        )
     sys.stdout.flush()  # before the children's output, also when piped to a file
+    # The way in comes last, once the API answers, not buried above its output;
+    # waited for beside _supervise, which answers Ctrl-C meanwhile.
+    threading.Thread(
+        target=first_hour.welcome_when_ready,
+        args=(config.bind, procs["api"], config.instance_dir),
+        daemon=True,
+    ).start()
     sys.exit(_supervise(procs))
-
-
-def _first_admin() -> str | None:
-    """On a register without accounts, make the first admin; its token, else None."""
-    if accounts.list_accounts(_engine()):
-        return None
-    return accounts.create_account(_engine(), "admin", "admin")[1]
 
 
 def _supervise(procs: dict[str, subprocess.Popen]) -> int:

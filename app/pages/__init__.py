@@ -1,4 +1,7 @@
-"""Server-rendered pages: Flask + Jinja, Dutch through gettext, signed in by pairing.
+"""Server-rendered pages: Flask + Jinja, Dutch through gettext.
+
+People sign in with a password (signin.py), tablets by pairing (pairing.py);
+the landing page at / (landing.py) sends each where it works.
 
 Each page module holds one blueprint, `bp`, listed here; templates are in
 `app/templates/`, the stylesheet in `app/static/css/bieb.css` (nothing from a
@@ -13,12 +16,29 @@ from flask_babel import gettext as _
 
 from app.accounts import PAGE_SESSION_VALID, Account
 from app.callers import services
-from app.pages import desk, i18n, pairing, sampling, tablet
+from app.pages import (
+    accounts_admin,
+    desk,
+    i18n,
+    landing,
+    pairing,
+    sampling,
+    signin,
+    tablet,
+)
 from app.pages.guard import may_write
 from events.i18n import t
 from events.periods import Period
 
-BLUEPRINTS = (pairing.bp, desk.bp, sampling.bp, tablet.bp)
+BLUEPRINTS = (
+    landing.bp,
+    signin.bp,
+    pairing.bp,
+    accounts_admin.bp,
+    desk.bp,
+    sampling.bp,
+    tablet.bp,
+)
 
 
 def register(app: Flask) -> None:

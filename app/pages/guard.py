@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Response, g, redirect, render_template, request, url_for
+from flask import Response, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from app.auth import UNSAFE
@@ -31,7 +31,10 @@ def forbidden(message: str | None = None) -> Response:
 
 
 def to_pairing() -> Response:
-    """Back to /koppelen; saying why when the browser was unpaired."""
+    """Back to /koppelen, saying why when the browser was unpaired; a person who
+    signed in by password goes back to /inloggen."""
+    if session.get("signed_in_with") == "password":
+        return redirect(url_for("signin.sign_in", next=request.path))
     if g.get("page_session") in UNPAIRED:
         return redirect(url_for("pairing.pair", ontkoppeld=1))
     return redirect(url_for("pairing.pair"))

@@ -89,7 +89,22 @@ accounts = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("revoked_at", UtcDateTime(), nullable=True),
+    # People sign in with a password (scrypt hash); tablets pair and have none.
+    Column("password_hash", String(255), nullable=True),
 )
+
+# Every change to an account (added, revoked, a password, a pairing code, a
+# token) with who made it: kept, never edited.
+account_changes = Table(
+    "account_changes",
+    metadata,
+    Column("change_id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("actor", String(100), nullable=False),  # "admin:<id>", or "cli"
+    Column("action", String(40), nullable=False),
+    Column("account_id", Uuid(), nullable=False),
+)
+Index("ix_account_changes_account_id", account_changes.c.account_id)
 
 # Pages: a one-time pairing code (shown once, kept hashed, valid a day) starts a
 # long-lived page session, whose random cookie token is kept hashed too. Both

@@ -69,6 +69,16 @@ def test_bieb_up_serves_and_works_then_stops_cleanly(tmp_path, mode, request):
             f"{base}/api/v1/events", headers={"Authorization": f"Bearer {token}"}
         )
         assert feed.status_code == 200, feed.text
+        # The block that ends the start-up output: where and how to sign in.
+        wait_for(lambda: "/inloggen as 'admin'" in output(log), 60, "the sign-in block")
+        # As the README says: sign in as admin with the password in the file.
+        password = (tmp_path / "instance" / "first-admin.txt").read_text().strip()
+        with httpx.Client(base_url=base, follow_redirects=True) as browser:
+            form = browser.get("/inloggen").text
+            csrf = form.split('name="csrf_token" value="')[1].split('"')[0]
+            landed = browser.post("/inloggen", data={
+                "csrf_token": csrf, "name": "admin", "password": password})  # fmt: skip
+            assert "Ingelogd als admin" in landed.text, landed.text[:2000]
         # The scheduler's tick reaches the worker through the broker.
         wait_for(
             lambda: "run_projections" in output(log) and "succeeded" in output(log),
