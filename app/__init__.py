@@ -9,6 +9,7 @@ from flask import Flask, Response, g, has_request_context, request
 from app import (
     agreements,
     api,
+    api_docs,
     auth,
     health,
     hygiene,
@@ -34,7 +35,7 @@ OPENAPI = {
     "OPENAPI_URL_PREFIX": "/api",
     "OPENAPI_JSON_PATH": "openapi.json",
     "OPENAPI_SWAGGER_UI_PATH": "/docs",
-    "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+    "OPENAPI_SWAGGER_UI_URL": api_docs.ASSETS,  # served by this app, not a CDN
     "API_SPEC_OPTIONS": {
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}
@@ -87,6 +88,7 @@ def create_app(config: Config | None = None) -> Flask:
 
     app.register_blueprint(health.bp)
     app.register_blueprint(metrics.bp)
+    app.register_blueprint(api_docs.bp)
     ids.register(app, rest_api)  # <id:...> in the routes below
     rest_api.init_app(app)
     api.register(rest_api)

@@ -5,8 +5,9 @@
   images (app/static; no inline script, no inline style; the tablet's page
   data is a JSON block, which is never run), and no site may frame them. Two
   answers need more, each only for itself: a compiled report (its own
-  `<style>`, no script at all) and the Swagger UI (from its CDN, with the
-  inline script flask-smorest writes; no request input is on that page).
+  `<style>`, no script at all) and the Swagger UI (its files from this app,
+  app/api_docs.py, with the inline script flask-smorest writes; no request input
+  is on that page).
 - `X-Frame-Options: DENY`, for browsers without `frame-ancestors`.
 - `Referrer-Policy: same-origin`: no address of the register leaves it.
 - `Cache-Control: no-store` on every answer to a signed-in account, unless the
@@ -27,10 +28,11 @@ REPORT = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
-CDN = "https://cdn.jsdelivr.net"
+# Swagger UI's files come from this app (app/api_docs.py); its page starts it
+# with an inline script.
 SWAGGER = (
-    f"default-src 'self'; script-src 'self' {CDN} 'unsafe-inline'; "
-    f"style-src 'self' {CDN} 'unsafe-inline'; img-src 'self' data: {CDN}; "
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 )
 POLICIES = {
