@@ -16,6 +16,7 @@ import time
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import inspect
 
 import migrations
 from app import accounts, create_app, first_hour
@@ -86,7 +87,15 @@ def _grant(config: Config) -> None:
 
 
 def _engine():
-    return current_app.extensions["store"].engine
+    """The register's database; a clear refusal where there is none yet."""
+    engine = current_app.extensions["store"].engine
+    if not inspect(engine).has_table("events"):
+        raise click.ClickException(
+            f"no register in {engine.url.render_as_string(hide_password=True)}: "
+            "start it with `make run` (or `bieb up`, or `bieb db upgrade`) first, "
+            "or point BIEB_INSTANCE_DIR or BIEB_DATABASE_URL at the one you mean"
+        )
+    return engine
 
 
 @main.group()

@@ -17,8 +17,22 @@ from zoneinfo import ZoneInfo
 DEFAULT_TIME_ZONE = "Europe/Amsterdam"  # BIEB_TIME_ZONE unset: the one zone there is
 
 
+# A source checkout (what `make run` runs): the folder holding pyproject.toml.
+CHECKOUT = Path(__file__).resolve().parents[1]
+
+
 def _instance_dir(env: Mapping[str, str]) -> Path:
-    return Path(env.get("BIEB_INSTANCE_DIR", "instance")).resolve()
+    """BIEB_INSTANCE_DIR; else ./instance where one exists; else the checkout's.
+
+    So `.venv/bin/bieb` run from another folder works on the register that
+    `make run` made, rather than on a new, empty one beside it.
+    """
+    if "BIEB_INSTANCE_DIR" in env:
+        return Path(env["BIEB_INSTANCE_DIR"]).resolve()
+    here = Path("instance").resolve()
+    if not here.exists() and (CHECKOUT / "pyproject.toml").exists():
+        return CHECKOUT / "instance"
+    return here
 
 
 def _secret_key(env: Mapping[str, str], instance: Path) -> str:
