@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from events.figures.estimates import part_of_day, stratum_label
 from events.periods import period_of
@@ -19,18 +19,35 @@ def _catch_up(app) -> None:
         catch_up(projection, store)
 
 
-def _open_day_before_today(app) -> datetime:
-    """10:00 local on the latest day before today that Plein1 is open then."""
+def _open_day_before_today(app, before: date | None = None) -> datetime:
+    """10:00 local on the latest day before today (or `before`) that Plein1 is
+    open then."""
     zone = app.extensions["bieb_config"].zone
     [agreement] = app.extensions["agreements"]["heemstede"]
     branch = agreement.branch("heemstede")
-    day = datetime.now(zone).date()
+    day = before or datetime.now(zone).date()
     while True:
         day -= timedelta(days=1)
         hours = branch.opening_hours.get(day.isoweekday(), [])
         open_at_ten = any(s <= time(10) and time(11, 30) <= e for s, e in hours)
         if open_at_ten and day not in branch.closed_between(day, day + timedelta(1)):
             return datetime.combine(day, time(10), zone)
+
+
+def _two_open_days_alike(app) -> tuple[datetime, datetime]:
+    """Two mornings on the same weekday, a week apart, in one half year: a part
+    of the week is sampled once it has counts on two different days."""
+    zone = app.extensions["bieb_config"].zone
+    at = _open_day_before_today(app)
+    while True:
+        earlier = at - timedelta(days=7)
+        if _open_day_before_today(
+            app, earlier.date() + timedelta(1)
+        ) == earlier and period_of(earlier, "half", zone) == period_of(
+            at, "half", zone
+        ):
+            return at, earlier
+        at = _open_day_before_today(app, at.date())
 
 
 def _missing(page) -> str:
@@ -69,7 +86,7 @@ def test_a_count_in_two_taps_and_a_number(page, app, api, pair):
 
 
 def test_counts_reach_the_estimate_and_the_missing_parts_shrink(page, app, api, pair):
-    at = _open_day_before_today(app)
+    at, earlier = _two_open_days_alike(app)
     zone = app.extensions["bieb_config"].zone
     period = period_of(at, "half", zone).label
     cell = stratum_label((at.isoweekday(), part_of_day(at, zone)))
@@ -79,7 +96,7 @@ def test_counts_reach_the_estimate_and_the_missing_parts_shrink(page, app, api, 
     assert cell in before
 
     _count(page, 12, at)
-    _count(page, 8, at + timedelta(hours=1))
+    _count(page, 8, earlier)
     _catch_up(app)
     page.goto(f"/steekproef?periode={period}")
     after = _missing(page)
